@@ -419,7 +419,7 @@ def _read_body(response: httpx.Response, limit: int, deadline: float,
 
 
 def _raw_chunks(response: httpx.Response) -> Iterator[bytes]:
-    yield from response.iter_raw(chunk_size=65_536)
+    yield from response.iter_raw()   # as the bytes arrive, so the deadline is checked often
 
 
 def _accept_encoding() -> str:

@@ -6,6 +6,7 @@ keeps libxml2's limits on depth and node size (``huge_tree=False``).
 """
 from __future__ import annotations
 
+import html
 import os
 import re
 from pathlib import Path, PurePosixPath, PureWindowsPath
@@ -90,7 +91,27 @@ def parse_xml(data: bytes, *, recover: bool = False,
     if dtd is not None and any(True for _ in dtd.iterentities()):
         raise UnsafeXMLError("refused: the XML declares entities (<!ENTITY>), "
                              "which can read local files or expand without bound")
+    _replace_entity_references(root)
     return root
+
+
+def _replace_entity_references(root: etree._Element) -> None:
+    """Turn references to undeclared entities (kept by ``recover``) into their HTML
+    characters (``&nbsp;`` is common in feeds), or drop them; nothing is fetched."""
+    for node in list(root.iter(etree.Entity)):
+        text = html.unescape(node.text or "")
+        if text == node.text:
+            text = ""
+        text += node.tail or ""
+        parent = node.getparent()
+        if parent is None:
+            continue
+        previous = node.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + text
+        else:
+            parent.text = (parent.text or "") + text
+        parent.remove(node)
 
 
 def _first_line(exc: Exception) -> str:
