@@ -1,0 +1,185 @@
+"""Boilerplate removal for text that a crawler already extracted from a page.
+
+Two kinds of evidence decide that a line is boilerplate:
+
+* patterns that are boilerplate on any site (".gov website" banners, share links,
+  the crawler's "Extraction Notes" block, teasers of other stories at the end);
+* repetition: a short line that many documents of the same host carry (site
+  menus, footers, topic tags). The per-host counts live in the database
+  (``ingest_line_stats``), so the rule keeps working across runs and batches.
+
+Lines that state cooperation, and full sentences, are never removed for being
+frequent: a repeated "The Office of International Affairs provided significant
+assistance." is exactly what the later stages must see.
+"""
+from __future__ import annotations
+
+import re
+import zlib
+from collections import Counter
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+from urllib.parse import urlsplit
+
+# a line is frequent boilerplate for its host when this many documents of the host
+# carry it, and at least this share of the host's documents
+MIN_LINE_DOCS = 4
+MIN_LINE_SHARE = 0.02
+# lines with at least this many words that end like a sentence are article prose
+SENTENCE_WORDS = 9
+
+_BANNER = re.compile(
+    r"""^(?:
+        an?\ official\ website\ of\ the\ united\ states\ government
+      | here['’]s\ how\ you\ know
+      | official\ websites\ use\ \.gov
+      | secure\ \.gov\ websites\ use\ https
+      | a\ \.gov\ website\ belongs\ to\ an\ official\ government\ organization.*
+      | a\ lock\ \(.*
+      | \)?\ ?or\ https://\ means\ you['’]ve\ safely\ connected.*
+      | share\ sensitive\ information\ only\ on\ official,\ secure\ websites.*
+      | share\ on\ \S+.*
+      | share\ this\ (?:page|article|story).*
+      | (?:facebook|twitter|x|linkedin|email|print|youtube|instagram|e-?mail\ this)(?:\ \S+)?
+      | return\ to\ top(?:\ of\ page)?
+      | (?:back\ to\ )?top
+      | skip\ to\ (?:main\ )?content
+      | this\ is\ archived\ content\ from\ the\ u\.s\.\ department\ of\ justice\ website.*
+      | (?:original\ text|rate\ this\ translation)
+      | your\ feedback\ will\ be\ used\ to\ help\ improve\ google\ translate
+      | title="[^"]*"
+      | (?:current\ )?page\ \d+
+      | (?:next|previous|last|first)\ page.*
+    )$""", re.IGNORECASE | re.VERBOSE)
+
+# a line made only of markdown links or bare link targets
+_LINK_ONLY = re.compile(r"^(?:\s*(?:\[[^\]]*\]\([^)]*\)\S*|https?://\S+)\s*)+$")
+
+# headings after which a page lists other stories, not this one
+_TEASER_HEADING = re.compile(
+    r"^#*\s*(?:related\s+(?:articles?|content|news|stories|press\s+releases?|links)"
+    r"|more\s+(?:news|press\s+releases|stories)|recent\s+(?:news|press\s+releases|stories)"
+    r"|latest\s+(?:news|press\s+releases)|you\s+may\s+also\s+(?:like|be\s+interested\s+in)"
+    r"|read\s+more\s+(?:news|stories))\s*:?\s*$", re.IGNORECASE)
+
+_NOTES_HEADING = re.compile(r"^#+\s*extraction notes\s*$", re.IGNORECASE)
+
+# words that mark a line as stating cooperation: such lines are never removed
+_COOPERATION = re.compile(
+    r"cooperat|collaborat|extradit|interpol|europol|eurojust|icitap|opdat|joint|"
+    r"partner|assist|mutual legal|liaison|attach[ée]|train|counterpart|coordinat|"
+    r"task force|international|foreign|embassy|ministry|police|provided|support",
+    re.IGNORECASE)
+
+_WS = re.compile(r"\s+")
+
+
+@dataclass(slots=True)
+class CleanedText:
+    text: str
+    removed_lines: int
+    kept_lines: int
+
+
+def host_of(url: str | None) -> str:
+    """The site a record comes from, without ``www.`` (empty when unknown)."""
+    if not url:
+        return ""
+    host = (urlsplit(url).hostname or "").lower()
+    return host[4:] if host.startswith("www.") else host
+
+
+def normalise_line(line: str) -> str:
+    return _WS.sub(" ", line).strip().lower()
+
+
+def line_hash(normalised: str) -> int:
+    """A stable 63-bit hash of a normalised line (stored as BIGINT)."""
+    return (zlib.crc32(normalised.encode("utf-8")) << 31) ^ zlib.adler32(normalised.encode("utf-8"))
+
+
+def candidate_lines(text: str) -> set[int]:
+    """Hashes of the distinct lines of a document that frequency may remove."""
+    hashes = set()
+    for line in text.splitlines():
+        norm = normalise_line(line)
+        if norm and not _protected(line, norm):
+            hashes.add(line_hash(norm))
+    return hashes
+
+
+def count_lines(documents: Iterable[tuple[str, str]]) -> Counter:
+    """(host, line hash) -> number of documents carrying that line, for (url, text) pairs."""
+    counts: Counter = Counter()
+    for url, text in documents:
+        host = host_of(url)
+        counts.update((host, h) for h in candidate_lines(text))
+    return counts
+
+
+def _is_sentence(line: str) -> bool:
+    stripped = line.strip()
+    return len(stripped.split()) >= SENTENCE_WORDS and stripped[-1:] in ".!?\"”’)"
+
+
+def _protected(line: str, norm: str) -> bool:
+    return _is_sentence(line) or bool(_COOPERATION.search(norm))
+
+
+def _cut_notes(lines: list[str]) -> list[str]:
+    """Drop the crawler's '## Extraction Notes' block (up to the next heading)."""
+    out: list[str] = []
+    skipping = False
+    for line in lines:
+        if _NOTES_HEADING.match(line.strip()):
+            skipping = True
+            continue
+        if skipping and line.lstrip().startswith("#"):
+            skipping = False
+        if not skipping:
+            out.append(line)
+    return out
+
+
+def _cut_teasers(lines: list[str]) -> list[str]:
+    """Drop everything after a 'Related articles'-style heading in the second half."""
+    half = len(lines) // 2
+    for i in range(half, len(lines)):
+        if _TEASER_HEADING.match(lines[i].strip()):
+            return lines[:i]
+    return lines
+
+
+def _is_teaser_summary(line: str) -> bool:
+    """A truncated summary of another story: a long line that ends in an ellipsis."""
+    stripped = line.strip()
+    return stripped.endswith(("...", "…")) and len(stripped.split()) >= 8
+
+
+def clean_text(text: str, url: str | None, frequent: Mapping[int, int] | None = None,
+               host_docs: int = 0) -> CleanedText:
+    """Remove the boilerplate lines of one document; ``frequent`` maps line hash -> docs of
+    the same host carrying the line, ``host_docs`` is how many documents the host has."""
+    lines = _cut_teasers(_cut_notes(text.splitlines()))
+    threshold = max(MIN_LINE_DOCS, MIN_LINE_SHARE * host_docs)
+    kept: list[str] = []
+    removed = 0
+    for line in lines:
+        norm = normalise_line(line)
+        if not norm:
+            if kept and kept[-1] != "":
+                kept.append("")
+            continue
+        drop = bool(_BANNER.match(norm) or _LINK_ONLY.match(norm) or _is_teaser_summary(line))
+        if not drop and frequent and not _protected(line, norm):
+            drop = frequent.get(line_hash(norm), 0) >= threshold
+        if drop:
+            removed += 1
+        else:
+            kept.append(line.strip())
+    while kept and kept[-1] == "":
+        kept.pop()
+    paragraphs = "\n".join(kept)
+    paragraphs = re.sub(r"\n{2,}", "\n\n", paragraphs).strip()
+    return CleanedText(text=paragraphs, removed_lines=removed,
+                       kept_lines=sum(1 for k in kept if k))

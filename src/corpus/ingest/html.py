@@ -1,0 +1,68 @@
+"""HTML pages to article text and metadata, through trafilatura (one options object)."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+logging.getLogger("trafilatura").setLevel(logging.ERROR)
+logging.getLogger("htmldate").setLevel(logging.ERROR)
+
+# fewer characters of article text than this is "no article" (a menu, a login wall)
+MIN_ARTICLE_CHARS = 200
+
+
+class NoArticleError(ValueError):
+    """The page holds no article text that trafilatura can find."""
+
+
+@dataclass(slots=True)
+class HtmlArticle:
+    text: str
+    title: str | None
+    author: str | None
+    site: str | None
+    published: date | None
+
+
+@lru_cache(maxsize=1)
+def extractor_options():
+    """The one trafilatura options object: plain text, tables kept, metadata on."""
+    from trafilatura.settings import Extractor
+
+    return Extractor(output_format="python", with_metadata=True, comments=False,
+                     tables=True, links=False, images=False, formatting=False,
+                     recall=True)
+
+
+def _parse_date(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def extract_html(html: str | bytes, url: str | None = None) -> HtmlArticle:
+    """Article text and metadata; the date falls back to htmldate when trafilatura has none."""
+    from trafilatura import bare_extraction
+
+    result = bare_extraction(html, url=url, options=extractor_options())
+    text = (getattr(result, "text", None) or "").strip() if result is not None else ""
+    if len(text) < MIN_ARTICLE_CHARS:
+        raise NoArticleError("no article text found in the HTML page "
+                             f"({len(text)} characters after removing menus and boilerplate)")
+    published = _parse_date(getattr(result, "date", None))
+    if published is None:
+        from htmldate import find_date
+
+        try:
+            published = _parse_date(find_date(html, url=url, extensive_search=True))
+        except Exception:  # htmldate fails on odd markup; a missing date is fine
+            published = None
+    return HtmlArticle(text=text, title=getattr(result, "title", None) or None,
+                       author=getattr(result, "author", None) or None,
+                       site=getattr(result, "sitename", None) or None,
+                       published=published)
