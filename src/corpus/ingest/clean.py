@@ -8,9 +8,10 @@ Two kinds of evidence decide that a line is boilerplate:
   menus, footers, topic tags). The per-host counts live in the database
   (``ingest_line_stats``), so the rule keeps working across runs and batches.
 
-Lines that state cooperation, and full sentences, are never removed for being
-frequent: a repeated "The Office of International Affairs provided significant
-assistance." is exactly what the later stages must see.
+Sentences that state cooperation are never removed for being frequent: a
+repeated "The Office of International Affairs provided significant assistance."
+is exactly what the later stages must see. Other frequent lines, sentences
+included ("An indictment is merely an allegation."), are site boilerplate.
 """
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from urllib.parse import urlsplit
 # carry it, and at least this share of the host's documents
 MIN_LINE_DOCS = 4
 MIN_LINE_SHARE = 0.02
-# lines with at least this many words that end like a sentence are article prose
+# a line of twice this many words is prose, not a menu item
 SENTENCE_WORDS = 9
 
 _BANNER = re.compile(
@@ -68,7 +69,8 @@ _NOTES_HEADING = re.compile(r"^#+\s*extraction notes\s*$", re.IGNORECASE)
 _COOPERATION = re.compile(
     r"cooperat|collaborat|extradit|interpol|europol|eurojust|icitap|opdat|joint|"
     r"partner|assist|mutual legal|liaison|attach[ée]|train|counterpart|coordinat|"
-    r"task force|international|foreign|embassy|ministry|police|provided|support",
+    r"task force|international|foreign|embassy|ministry|police|provided|support|"
+    r"investigat|agencies|authorities",
     re.IGNORECASE)
 
 _WS = re.compile(r"\s+")
@@ -117,13 +119,13 @@ def count_lines(documents: Iterable[tuple[str, str]]) -> Counter:
     return counts
 
 
-def _is_sentence(line: str) -> bool:
-    stripped = line.strip()
-    return len(stripped.split()) >= SENTENCE_WORDS and stripped[-1:] in ".!?\"”’)"
-
-
 def _protected(line: str, norm: str) -> bool:
-    return _is_sentence(line) or bool(_COOPERATION.search(norm))
+    """A line that states cooperation in a sentence (or a long line) is never boilerplate,
+    however often the site repeats it; short menu items like 'International' are not."""
+    if not _COOPERATION.search(norm):
+        return False
+    words = len(line.split())
+    return words >= 2 * SENTENCE_WORDS or (words >= 6 and line.strip()[-1:] in ".!?\"”’)")
 
 
 def _cut_notes(lines: list[str]) -> list[str]:
