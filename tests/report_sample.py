@@ -105,7 +105,7 @@ RELATIONS = [
 ]
 
 THEMES = [
-    (0, "darknet markets takedown", ["darknet", "market", "takedown", "server"], 3),
+    (0, "darknet markets takedown", ["darknet", "market", "takedown", "server"], 2),
     (1, "botnet malware disruption", ["botnet", "malware", "disrupted", "operation"], 2),
     (2, "police training assistance", ["icitap", "training", "police", "course"], 3),
     (3, "extradition cybercrime", ["extradited", "pleads", "guilty", "spain"], 2),
