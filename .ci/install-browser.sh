@@ -13,5 +13,5 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -q
-$SUDO apt-get install -y -q --no-install-recommends chromium chromium-driver
+$SUDO apt-get install -y -q chromium chromium-driver
 /usr/bin/chromium --version
