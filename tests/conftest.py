@@ -57,3 +57,42 @@ def con():
     connection = store.connect(":memory:")
     yield connection
     connection.close()
+
+
+# A folder holding a file of this name keeps its databases out of the end-of-session
+# audit (tests that break invariants on purpose, to see `corpus check` catch them).
+NO_AUDIT_MARKER = ".corpus-no-audit"
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Every DuckDB file the tests built must pass `corpus check` (issue 8)."""
+    factory = getattr(session.config, "_tmp_path_factory", None)
+    base = getattr(factory, "_basetemp", None)
+    if base is None or not Path(base).is_dir():
+        return
+    import gc
+
+    from corpus.check import audit_database_file
+    gc.collect()                    # close connections the tests left behind
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    failures: list[str] = []
+    checked = 0
+    for path in sorted(Path(base).rglob("*.duckdb")):
+        if (path.parent / NO_AUDIT_MARKER).exists():
+            continue
+        try:
+            violations = audit_database_file(path)
+        except Exception as exc:    # not a database, or held by a live process
+            if reporter:
+                reporter.write_line(f"corpus check: could not open {path}: {exc}", yellow=True)
+            continue
+        checked += 1
+        failures += [f"{path}: {v.format()} e.g. {v.examples[:1]}" for v in violations]
+    if reporter:
+        reporter.write("\n")
+        reporter.write_sep("-", f"corpus check on {checked} test database(s): "
+                                f"{len(failures)} broken invariant(s)", red=bool(failures))
+        for line in failures:
+            reporter.write_line(line, red=True)
+    if failures:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

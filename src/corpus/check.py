@@ -8,12 +8,13 @@ do not add up).
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from corpus.config import Settings
 from corpus.store import readonly
-from corpus.store.check import AUDITS, run_audits
+from corpus.store.check import AUDITS, open_for_audit, run_audits
 
 CHECK_VERSION = "1"
 
@@ -38,6 +39,15 @@ def check_database(con: Any) -> list[Violation]:
             violations.append(Violation(result.audit.name, result.audit.description,
                                         result.count, rows))
     return violations
+
+
+def audit_database_file(path: str | Path) -> list[Violation]:
+    """``check_database`` on a database file, even one this process still holds open."""
+    con = open_for_audit(str(path))
+    try:
+        return check_database(con)
+    finally:
+        con.close()
 
 
 def print_check(settings: Settings, *, out: TextIO | None = None) -> int:
