@@ -19,7 +19,7 @@ NUM_PERM = 128
 BANDS = 32                      # 32 bands x 4 rows: candidates from about 0.42 Jaccard
 ROWS = NUM_PERM // BANDS
 SHINGLE_WORDS = 5
-NEAR_DUPLICATE_JACCARD = 0.8    # estimated Jaccard at or above which a copy is a duplicate
+NEAR_DUPLICATE_JACCARD = 0.75   # syndicated copies with different headers score 0.75-0.95
 
 # h(x) = (a*x + b) mod p with p the largest prime below 2**32: a, b, x < 2**32, so
 # a*x + b fits in uint64 and the modulo really wraps (a proper universal hash)
