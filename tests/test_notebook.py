@@ -1,0 +1,81 @@
+"""The exploration notebook runs top to bottom, and every SQL recipe of the cookbook runs."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from corpus.config import load_settings
+from corpus.query import run_query
+from report_sample import make_sample_db
+
+REPO = Path(__file__).resolve().parents[1]
+NOTEBOOK = REPO / "notebooks" / "explore.ipynb"
+COOKBOOK = REPO / "notebooks" / "sql_cookbook.md"
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory) -> Path:
+    return make_sample_db(tmp_path_factory.mktemp("notebook") / "sample.duckdb")
+
+
+def cookbook_recipes() -> list[tuple[str, str]]:
+    """(section heading, SQL) for every ```sql block of the cookbook."""
+    recipes, heading = [], ""
+    for block in re.split(r"(^## .*$)", COOKBOOK.read_text(encoding="utf-8"), flags=re.M):
+        if block.startswith("## "):
+            heading = block[3:].strip()
+            continue
+        recipes += [(heading, sql) for sql in re.findall(r"```sql\n(.*?)```", block, flags=re.S)]
+    return recipes
+
+
+def test_every_cookbook_recipe_runs_through_corpus_query(sample_db):
+    settings = load_settings(db=sample_db)
+    recipes = cookbook_recipes()
+    assert len(recipes) >= 8
+    answers: dict[str, list] = {}
+    for heading, sql in recipes:
+        frame = run_query(settings, sql)          # the read-only door analysts use
+        answers.setdefault(heading, []).append(frame)
+    ties = answers["Strongest ties of a country"][0]
+    assert {"Europol", "Bundeskriminalamt", "Burkinabe National Police"} <= set(ties.partner)
+    assert "HSI" not in set(ties.partner)                         # a US agency is not a foreign tie
+    assert ties.iloc[0].n_documents >= ties.iloc[-1].n_documents
+    trains = answers["Who trains whom"][0]
+    assert set(zip(trains.trainer, trains.trainee)) == {
+        ("ICITAP", "Burkinabe National Police"), ("ICITAP", "National Police of Panama")}
+    vendors = answers["Technology vendors and their buyers"][0]
+    assert vendors.iloc[0].supplier == "ICITAP" and list(vendors.iloc[0].buyers) == ["National Police of Panama"]
+    themes = answers["Themes over time"][0]
+    assert set(themes.theme) == {"darknet markets takedown", "botnet malware disruption",
+                                 "police training assistance", "extradition cybercrime"}
+    evidence = answers["The evidence behind a tie"][0]
+    assert any("Burkinabe National Police" in s for s in evidence.evidence)
+    assert not any("plans to train" in s for s in evidence.evidence)   # planned, not done
+
+
+def test_notebook_runs_top_to_bottom(sample_db, tmp_path, monkeypatch):
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+    try:
+        KernelSpecManager().get_kernel_spec("python3")
+    except NoSuchKernel:
+        pytest.skip("no python3 Jupyter kernel: run `python3 -m ipykernel install --user`")
+    monkeypatch.setenv("CORPUS_DB", str(sample_db))
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    client = nbclient.NotebookClient(notebook, kernel_name="python3", timeout=120,
+                                     resources={"metadata": {"path": str(tmp_path)}})
+    client.execute()
+    text = "\n".join(
+        str(out.get("text", "")) + str(out.get("data", {}).get("text/plain", ""))
+        for cell in notebook.cells if cell.cell_type == "code" for out in cell.get("outputs", []))
+    assert "16 ties between 16 entities" in text
+    assert "Burkinabe National Police" in text            # who trains whom
+    assert "National Police of Panama" in text            # technology buyers
+    assert "police training assistance" in text           # themes
+    images = [out for cell in notebook.cells if cell.cell_type == "code"
+              for out in cell.get("outputs", []) if "image/png" in out.get("data", {})]
+    assert len(images) >= 3                                # ties, network, themes, timeline
