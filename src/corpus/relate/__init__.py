@@ -1,0 +1,778 @@
+"""Sentences + resolved mentions -> typed, directed cooperation relations.
+
+The cooperating actors are read off the dependency parse as the arguments of a
+cooperation predicate (trained, extradited, signed, shared, assisted, "with the
+assistance of", "thanks ... for their assistance"), never from co-occurrence alone.
+Each relation keeps its evidence sentence, a modality (asserted, planned, proposed,
+refused, denied, negated) and a flag for sentences that criticise the cooperation.
+"""
+from __future__ import annotations
+
+import functools
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from typing import Mapping, Sequence
+
+from corpus.records import RELATION_TYPES, DateMention, Entity, Mention, Relation, stable_id
+from corpus.relate import frames as fr
+from corpus.relate import lexicon as lx
+from corpus.relate.modality import is_critical, modality_of
+
+RELATE_VERSION = "1"
+RELATOR_VERSION = RELATE_VERSION      # the skeleton's name, kept for old imports
+
+ACTOR_KINDS = ("agency", "country", "organization")
+
+# confidence by the kind of evidence
+DIRECT, PREPOSITION, LIST, CROSS = 0.9, 0.8, 0.7, 0.55
+
+__all__ = ["RELATE_VERSION", "find_relations"]
+
+
+@dataclass(slots=True)
+class Candidate:
+    source: str
+    target: str
+    type: str
+    directed: bool
+    confidence: float
+    trigger: object                    # spaCy token
+
+
+@dataclass(slots=True)
+class DocContext:
+    """What a document says once that sentences may lean on."""
+
+    entities: Mapping[str, Entity]
+    home: str | None                   # entity id of the publisher's country
+    home_code: str | None
+    lead: tuple[str, ...]              # agencies that led the investigation
+    extradition_sources: tuple[str, ...]
+    international: tuple[str, ...]     # international bodies named in the document
+    order: list[tuple[int, str]]       # (start_char, entity_id) of every mention
+
+
+def find_relations(doc, mentions: Sequence[Mention], entities: Mapping[str, Entity], *,
+                   doc_id: str, published: date | None,
+                   date_mentions: Sequence[DateMention] = ()) -> list[Relation]:
+    """Relations stated in one parsed document (a spaCy ``Doc``)."""
+    actor_mentions = [m for m in mentions
+                      if m.entity_id in entities and entities[m.entity_id].kind in ACTOR_KINDS]
+    if not actor_mentions:
+        return []
+    by_sentence = _actors_by_sentence(doc, actor_mentions, entities)
+    ctx = _document_context(doc, by_sentence, actor_mentions, entities)
+    relations: dict[tuple, Relation] = {}
+    for sent in doc.sents:
+        actors = by_sentence.get(sent.start, [])
+        actors = actors + _anaphors(sent, actors, ctx)
+        if not actors:
+            continue
+        candidates = _sentence_candidates(sent, actors, ctx)
+        if not candidates:
+            continue
+        mood = None
+        critical = is_critical(sent.text)
+        event_date = _event_date(sent, date_mentions) or published
+        for cand in candidates:
+            if not _acceptable(cand, entities):
+                continue
+            if mood is None or True:
+                mood = modality_of(cand.trigger)
+            key = _dedupe_key(cand, sent.start_char)
+            if key in relations and relations[key].confidence >= cand.confidence:
+                continue
+            relations[key] = Relation(
+                relation_id=stable_id("relation", doc_id, cand.source, cand.target, cand.type,
+                                      sent.start_char),
+                doc_id=doc_id, source_id=cand.source, target_id=cand.target, type=cand.type,
+                directed=cand.directed, evidence=sent.text.strip(),
+                start_char=sent.start_char, end_char=sent.end_char, event_date=event_date,
+                confidence=cand.confidence, modality=mood, critical=critical,
+                trigger=cand.trigger.text)
+    return list(relations.values())
+
+
+# -- actors -----------------------------------------------------------------
+def _actors_by_sentence(doc, mentions, entities) -> dict[int, list[fr.Actor]]:
+    out: dict[int, list[fr.Actor]] = {}
+    for m in mentions:
+        span = doc.char_span(m.start_char, m.end_char, alignment_mode="expand")
+        if span is None or len(span) == 0:
+            continue
+        root = span.root
+        actor = fr.Actor((m.entity_id,), root.i, frozenset(t.i for t in span),
+                         kinds=(entities[m.entity_id].kind,))
+        out.setdefault(root.sent.start, []).append(actor)
+    return out
+
+
+def _anaphors(sent, actors: list[fr.Actor], ctx: DocContext) -> list[fr.Actor]:
+    """Actors named earlier and referred to here: "the department", "the two countries",
+    "our international partners"."""
+    covered = {i for a in actors for i in a.tokens}
+    found: list[fr.Actor] = []
+    for tok in sent:
+        if tok.i in covered or tok.pos_ not in ("NOUN", "PROPN"):
+            continue
+        word = tok.lemma_.lower()
+        dets = {c.lower_ for c in tok.children if c.dep_ in ("det", "nummod", "predet")}
+        if word in lx.ANAPHOR_NOUNS and dets & {"the", "this"} and not _has_of(tok) \
+                and not any(c.dep_ in ("compound", "amod", "poss") for c in tok.children):
+            ent = _last_agency_named(word, sent.start_char, ctx)
+            if ent:
+                found.append(fr.Actor((ent,), tok.i, frozenset({tok.i}), resolved=True))
+        elif word in lx.COUNTRY_ANAPHORS and tok.tag_ in ("NNS", "NNPS") \
+                and dets & {"two", "both"}:
+            pair = _last_two_countries(sent.start_char, ctx)
+            if pair:
+                found.append(fr.Actor(pair, tok.i, frozenset({tok.i}), resolved=True))
+        elif word == "partner" and tok.tag_ == "NNS" and ctx.international and any(
+                c.lower_ in ("international", "foreign", "european", "global", "overseas")
+                for c in tok.children):
+            found.append(fr.Actor(ctx.international, tok.i, frozenset({tok.i}), resolved=True))
+    return found
+
+
+def _has_of(tok) -> bool:
+    return any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children)
+
+
+def _last_agency_named(word: str, before: int, ctx: DocContext) -> str | None:
+    """The most recent agency before ``before`` whose name holds ``word``."""
+    best = None
+    for start, eid in ctx.order:
+        if start >= before:
+            break
+        ent = ctx.entities[eid]
+        if ent.kind == "agency" and word in ent.name.lower().split():
+            best = eid
+    if best is None and word == "department":
+        names = [eid for _, eid in ctx.order if "department" in
+                 ctx.entities[eid].name.lower().split() and ctx.entities[eid].kind == "agency"]
+        if names:
+            best = Counter(names).most_common(1)[0][0]
+    return best
+
+
+def _last_two_countries(before: int, ctx: DocContext) -> tuple[str, ...] | None:
+    seen: list[str] = []
+    for start, eid in reversed(ctx.order):
+        if start >= before or before - start > 600:
+            continue
+        if ctx.entities[eid].kind == "country" and eid not in seen:
+            seen.append(eid)
+    return tuple(seen[:2]) if len(seen) >= 2 else None
+
+
+# -- the document's context ---------------------------------------------------
+def _document_context(doc, by_sentence, mentions, entities) -> DocContext:
+    order = sorted((m.start_char, m.entity_id) for m in mentions)
+    agency_codes = Counter(entities[eid].country for _, eid in order
+                           if entities[eid].kind == "agency" and entities[eid].country)
+    home_code = agency_codes.most_common(1)[0][0] if agency_codes else None
+    home = None
+    if home_code:
+        for _, eid in order:
+            ent = entities[eid]
+            if ent.kind == "country" and ent.country == home_code:
+                home = eid
+                break
+    international = tuple(dict.fromkeys(
+        eid for _, eid in order if _is_international(entities[eid])))
+    ctx = DocContext(entities, home, home_code, (), (), international, order)
+    lead: list[str] = []
+    sources: list[str] = []
+    for sent in doc.sents:
+        actors = by_sentence.get(sent.start, [])
+        if not actors:
+            continue
+        index = _token_index(actors)
+        for tok in sent:
+            word = fr.lemma(tok)
+            if not lead and (word == "investigate" and fr.is_verb(tok)
+                             or word in ("conduct", "lead") and _has_object(tok, "investigation")):
+                roles = _roles(tok, actors, index, set())
+                agents = roles.get(fr.BY, []) or roles.get(fr.SUBJ, [])
+                lead = [e for a in agents for e in a.entity_ids if entities[e].kind == "agency"]
+            if word in lx.HAND_OVER_VERBS or (word == "extradition" and not fr.is_verb(tok)):
+                roles = _roles(tok, actors, index, set())
+                for a in roles.get(fr.FROM, []):
+                    for e in a.entity_ids:
+                        if e != home and entities[e].kind == "country" and e not in sources:
+                            sources.append(e)
+    ctx.lead = tuple(lead)
+    ctx.extradition_sources = tuple(sources)
+    return ctx
+
+
+def _is_international(entity: Entity) -> bool:
+    """An international police body (Europol, INTERPOL ...) as the knowledge base says."""
+    if entity.kind != "agency" or entity.country or not entity.kb_id:
+        return False
+    kb = _knowledge_base()
+    entry = kb.by_id.get(entity.kb_id) if kb is not None else None
+    for _ in range(4):
+        if entry is None:
+            return False
+        if entry.id in _POLICE_BODIES:
+            return True
+        entry = kb.by_id.get(entry.parent) if entry.parent else None
+    return False
+
+
+# international bodies that "our international partners" can stand for
+_POLICE_BODIES = {"int-interpol", "int-europol", "int-eurojust", "int-unodc", "int-frontex",
+                  "int-cepol", "int-ameripol", "int-afripol", "int-aseanapol", "int-gccpol"}
+
+
+@functools.lru_cache(maxsize=1)
+def _knowledge_base():
+    try:
+        from corpus.knowledge import load_kb
+        return load_kb()
+    except Exception:                  # noqa: BLE001 - relations work without the KB
+        return None
+
+
+def _has_object(verb, noun: str) -> bool:
+    return any(c.dep_ in ("dobj", "nsubjpass") and c.lemma_.lower() == noun
+               for c in verb.children)
+
+
+def _token_index(actors: Sequence[fr.Actor]) -> dict[int, fr.Actor]:
+    index: dict[int, fr.Actor] = {}
+    for a in actors:
+        for i in a.tokens:
+            index[i] = a
+    return index
+
+
+def _roles(anchor, actors, index, blockers) -> dict[str, list[fr.Actor]]:
+    roles: dict[str, list[fr.Actor]] = {}
+    for a in actors:
+        if anchor.i in a.tokens:
+            continue
+        role = fr.role_of(a, anchor, index, blockers)
+        if role:
+            roles.setdefault(role, []).append(a)
+    return roles
+
+
+# -- one sentence -------------------------------------------------------------
+def _sentence_candidates(sent, actors, ctx: DocContext) -> list[Candidate]:
+    index = _token_index(actors)
+    triggers = [(tok, kind) for tok in sent if tok.i not in index
+                for kind in [_trigger_kind(tok)] if kind]
+    blockers = {tok.i for tok, kind in triggers if kind in ("noun", "help_noun")}
+    sentence_lemmas = {t.lemma_.lower() for t in sent}
+    out: list[Candidate] = []
+    reader = _SentenceReader(sent, actors, index, blockers, ctx, sentence_lemmas, out)
+    for tok, kind in triggers:
+        getattr(reader, "read_" + kind)(tok)
+    reader.read_headline()
+    return out
+
+
+def _trigger_kind(tok) -> str | None:
+    word = fr.lemma(tok)
+    if tok.lower_ in ("thanks", "thank") and tok.dep_ != "prep":
+        return "thank"
+    if fr.is_verb(tok) or (tok.is_title and word in fr._KNOWN_VERBS and tok.dep_ == "ROOT"):
+        if word in lx.GIVE_VERBS:
+            return "give"
+        if word in lx.HAND_OVER_VERBS:
+            return "hand_over"
+        if word in lx.SHARE_VERBS:
+            return "share"
+        if word in lx.SIGN_VERBS:
+            return "sign"
+        if word in lx.VISIT_VERBS and word != "receive":
+            return "visit"
+        if word in lx.HELP_VERBS:
+            return "help"
+        if word in lx.JOINT_VERBS:
+            return "joint"
+        return None
+    if tok.pos_ in ("NOUN", "PROPN"):
+        if word in lx.HELP_NOUNS:
+            return "help_noun"
+        if word in lx.NOUN_TYPES:
+            return "noun"
+    return None
+
+
+class _SentenceReader:
+    """Reads one sentence's cooperation predicates into candidates."""
+
+    def __init__(self, sent, actors, index, blockers, ctx, lemmas, out):
+        self.sent, self.actors, self.index = sent, actors, index
+        self.blockers, self.ctx, self.lemmas, self.out = blockers, ctx, lemmas, out
+
+    # helpers ---------------------------------------------------------------
+    def roles(self, anchor, *free) -> dict[str, list[fr.Actor]]:
+        blockers = self.blockers - {anchor.i, *(t.i for t in free)}
+        roles = _roles(anchor, self.actors, self.index, blockers)
+        if fr.is_verb(anchor) and not (roles.get(fr.SUBJ) or roles.get(fr.PASS_SUBJ)):
+            self._inherit_subject(anchor, roles, blockers)
+        return roles
+
+    def _inherit_subject(self, verb, roles, blockers) -> None:
+        head = verb.head
+        if verb.dep_ in ("acl", "relcl") and head.i != verb.i:
+            holder = self._actors_at(head, blockers)
+            if holder:
+                passive = fr.is_passive(verb) or verb.tag_ == "VBN"
+                roles.setdefault(fr.PASS_SUBJ if passive else fr.SUBJ, []).extend(holder)
+        elif verb.dep_ in ("xcomp", "conj", "advcl") and head.i != verb.i and fr.is_verb(head) \
+                and not any(c.dep_.startswith("nsubj") for c in verb.children):
+            upper = _roles(head, self.actors, self.index, blockers)
+            subj = upper.get(fr.SUBJ) or ([] if verb.dep_ != "conj" else upper.get(fr.PASS_SUBJ))
+            if subj:
+                roles.setdefault(fr.SUBJ, []).extend(subj)
+
+    def _actors_at(self, tok, blockers) -> list[fr.Actor]:
+        """Actors a noun phrase stands for: the actor itself, its conjuncts, or the
+        actors modifying a group noun ("ICITAP advisors", "authorities in Spain")."""
+        if tok.i in self.index:
+            return [self.index[tok.i]] + [self.index[c.i] for c in tok.conjuncts
+                                          if c.i in self.index]
+        if tok.lemma_.lower() in lx.GROUP_NOUNS:
+            found = []
+            for a in self.actors:
+                path = fr.path_up(self.sent.doc[a.root], tok, self.index, a, blockers)
+                if path and path[-1].dep_ in ("compound", "poss", "amod", "nmod", "prep"):
+                    found.append(a)
+            return found
+        return []
+
+    def type_from_context(self, default: str = "general_cooperation") -> str:
+        if self.lemmas & {"extradition", "extradite", "extradited"}:
+            return "legal_assistance"
+        if self.lemmas & lx.OPERATION_CONTEXT:
+            return "joint_operation"
+        return default
+
+    def add(self, sources, targets, rtype, directed, confidence, trigger) -> None:
+        sources = [e for a in sources for e in a.entity_ids]
+        targets = [e for a in targets for e in a.entity_ids]
+        if len(sources) * len(targets) > 2 and confidence > LIST:
+            confidence = LIST
+        for s in dict.fromkeys(sources):
+            for t in dict.fromkeys(targets):
+                if s != t:
+                    self.out.append(Candidate(s, t, rtype, directed, confidence, trigger))
+
+    def add_among(self, group, rtype, confidence, trigger) -> None:
+        ids = list(dict.fromkeys(e for a in group for e in a.entity_ids))
+        if len(ids) > 2 and confidence > LIST:
+            confidence = LIST
+        for i, s in enumerate(ids):
+            for t in ids[i + 1:]:
+                self.out.append(Candidate(s, t, rtype, False, confidence, trigger))
+
+    def _conf(self, actors, base: float) -> float:
+        return CROSS if any(a.resolved for a in actors) else base
+
+    def lead_partners(self, helpers) -> list[fr.Actor]:
+        helper_ids = {e for a in helpers for e in a.entity_ids}
+        lead = [e for e in self.ctx.lead if e not in helper_ids]
+        return [fr.Actor((e,), -1, frozenset(), resolved=True) for e in lead[:1]]
+
+    def extradition_partners(self, helpers) -> list[fr.Actor]:
+        helper_ids = {e for a in helpers for e in a.entity_ids}
+        sources = [e for e in self.ctx.extradition_sources if e not in helper_ids]
+        if len(sources) != 1:
+            return []
+        return [fr.Actor((sources[0],), -1, frozenset(), resolved=True)]
+
+    def home_actor(self, exclude) -> list[fr.Actor]:
+        home = self.ctx.home
+        if home is None or any(home in a.entity_ids for a in exclude):
+            return []
+        return [fr.Actor((home,), -1, frozenset(), resolved=True)]
+
+    def to_country(self, actors) -> list[fr.Actor]:
+        """Courts and districts receiving an extradited person stand for their country."""
+        out = []
+        for a in actors:
+            ent = self.ctx.entities[a.entity_ids[0]]
+            name = ent.name.lower()
+            if ent.kind != "country" and ("district" in name or "court" in name) \
+                    and ent.country in (self.ctx.home_code, None) and self.ctx.home:
+                out.append(fr.Actor((self.ctx.home,), a.root, a.tokens, resolved=a.resolved))
+            else:
+                out.append(a)
+        return out
+
+    # predicates ------------------------------------------------------------
+    def read_give(self, verb) -> None:
+        rtype = lx.GIVE_VERBS[fr.lemma(verb)]
+        roles = self.roles(verb)
+        passive = fr.is_passive(verb)
+        givers = roles.get(fr.BY, []) + ([] if passive else roles.get(fr.SUBJ, []))
+        receivers = roles.get(fr.TO, []) + (roles.get(fr.PASS_SUBJ, []) if passive
+                                            else roles.get(fr.OBJ, []))
+        if givers and not receivers and rtype == "training" and verb.dep_ in ("amod", "acl"):
+            receivers = self._sentence_countries(givers)
+            self.add(givers, receivers, rtype, True, CROSS, verb)
+            return
+        self.add(givers, receivers, rtype, True, self._conf(givers + receivers, DIRECT), verb)
+
+    def _sentence_countries(self, exclude) -> list[fr.Actor]:
+        excluded = {e for a in exclude for e in a.entity_ids}
+        codes = {self.ctx.entities[e].country for e in excluded}
+        return [a for a in self.actors if not a.resolved and a.kinds == ("country",)
+                and a.entity_ids[0] not in excluded
+                and self.ctx.entities[a.entity_ids[0]].country not in codes]
+
+    def read_hand_over(self, verb) -> None:
+        roles = self.roles(verb)
+        passive = fr.is_passive(verb)
+        givers = roles.get(fr.FROM, []) + roles.get(fr.BY, []) + (
+            [] if passive else roles.get(fr.SUBJ, []))
+        receivers = self.to_country(roles.get(fr.TO, []))
+        givers = [a for a in givers if a.kinds != ("organization",)]
+        conf = DIRECT
+        if givers and not receivers:
+            receivers = self.home_actor(givers)
+            conf = PREPOSITION
+        if fr.lemma(verb) == "transfer" and not (roles.get(fr.FROM) and receivers):
+            return                       # money and assets are transferred too
+        self.add(givers, receivers, "legal_assistance", True,
+                 self._conf(givers, conf), verb)
+
+    def read_share(self, verb) -> None:
+        roles = self.roles(verb)
+        sharers = roles.get(fr.SUBJ, []) + roles.get(fr.BY, [])
+        partners = roles.get(fr.WITH, []) + roles.get(fr.TO, [])
+        rtype = lx.SHARE_VERBS[fr.lemma(verb)]
+        self.add(sharers, partners, rtype, False, self._conf(sharers + partners, DIRECT), verb)
+        self.add_among(sharers + roles.get(fr.BETWEEN, []), rtype, LIST, verb)
+
+    def read_sign(self, verb) -> None:
+        roles = self.roles(verb)
+        if not any(c.lemma_.lower() in lx.NOUN_TYPES and lx.NOUN_TYPES[c.lemma_.lower()]
+                   == "agreement" for c in verb.children) and not roles.get(fr.WITH):
+            return
+        signers = roles.get(fr.SUBJ, []) + roles.get(fr.BY, [])
+        self.add(signers, roles.get(fr.WITH, []), "agreement", False, DIRECT, verb)
+        self.add_among(signers + roles.get(fr.BETWEEN, []), "agreement", DIRECT, verb)
+
+    def read_visit(self, verb) -> None:
+        word = fr.lemma(verb)
+        roles = self.roles(verb)
+        passive = fr.is_passive(verb)
+        if word == "meet":
+            people = roles.get(fr.SUBJ, [])
+            self.add(people, roles.get(fr.WITH, []) + roles.get(fr.OBJ, []),
+                     "visit_exchange", False, DIRECT, verb)
+            return
+        if verb.dep_ in ("acl", "amod") or (passive and not roles.get(fr.BY)):
+            return                       # "IC4, hosted by the FBI": a unit's home, not a visit
+        doer = roles.get(fr.BY, []) if passive else roles.get(fr.SUBJ, [])
+        other = roles.get(fr.PASS_SUBJ, []) if passive else roles.get(fr.OBJ, [])
+        if lx.VISIT_VERBS[word] == "visitor":
+            self.add(doer, other, "visit_exchange", True, DIRECT, verb)
+        else:
+            self.add(other, doer, "visit_exchange", True, DIRECT, verb)
+
+    def read_help(self, verb) -> None:
+        word = fr.lemma(verb)
+        roles = self.roles(verb)
+        rtype = lx.HELP_VERBS[word]
+        if rtype == "general_cooperation":
+            rtype = self.type_from_context()
+        helpers = roles.get(fr.SUBJ, []) + roles.get(fr.BY, [])
+        partners = roles.get(fr.WITH, [])
+        if word not in ("work", "engage", "contribute"):
+            partners = partners + roles.get(fr.OBJ, []) + roles.get(fr.PASS_SUBJ, [])
+        if word in ("thank",):
+            return self.read_thank(verb)
+        if helpers and partners:
+            self.add(helpers, partners, rtype, False, self._conf(helpers + partners, DIRECT),
+                     verb)
+        if word in ("cooperate", "collaborate", "partner", "coordinate", "team", "work",
+                    "liaise") and len(helpers) > 1 and (
+                word != "work" or any(c.lower_ == "together" for c in verb.children)):
+            self.add_among(helpers, rtype, DIRECT, verb)
+        if helpers and not partners and word in ("assist", "support", "help", "aid") \
+                and not any(c.dep_ == "dobj" for c in verb.children):
+            self._fallback_partner(helpers, rtype, verb)
+
+    def _fallback_partner(self, helpers, rtype, trigger) -> None:
+        extradition = self.extradition_partners(helpers) if rtype == "legal_assistance" else []
+        if extradition:
+            self.add(extradition, helpers, "legal_assistance", True, CROSS, trigger)
+            return
+        lead = self.lead_partners(helpers)
+        self.add(helpers, lead, rtype, False, CROSS, trigger)
+
+    def read_thank(self, verb) -> None:
+        roles = self.roles(verb)
+        thankers = roles.get(fr.SUBJ, [])
+        for_tokens = {t.i for c in verb.children if c.dep_ == "prep" and c.lower_ == "for"
+                      for t in c.subtree}
+        helpers = [a for a in self.actors if a.root not in for_tokens and a not in thankers
+                   and self._under(a, verb)]
+        rtype = self.type_from_context()
+        if thankers:
+            self.add(thankers, helpers, rtype, False, self._conf(thankers, PREPOSITION), verb)
+        elif helpers:
+            self.add(helpers, self.lead_partners(helpers), rtype, False, CROSS, verb)
+
+    def _under(self, actor, verb) -> bool:
+        return fr.path_up(self.sent.doc[actor.root], verb, self.index, actor,
+                          self.blockers) is not None
+
+    def read_joint(self, verb) -> None:
+        roles = self.roles(verb)
+        agents = roles.get(fr.BY, []) if fr.is_passive(verb) else roles.get(fr.SUBJ, [])
+        partners = roles.get(fr.WITH, [])
+        word = fr.lemma(verb)
+        if word in ("conduct", "lead", "launch", "carry", "execute") and not any(
+                c.dep_ in ("dobj", "nsubjpass") and c.lemma_.lower() in lx.OPERATION_CONTEXT
+                | {"operation", "action", "investigation", "sweep", "raid", "takedown"}
+                for c in verb.children):
+            return
+        self.add(agents, partners, "joint_operation", False, PREPOSITION, verb)
+        self.add_among(agents, "joint_operation", DIRECT, verb)
+
+    def read_help_noun(self, noun) -> None:
+        own = self.roles(noun)
+        helpers = own.get(fr.OWNER, []) + own.get(fr.OF, []) + own.get(fr.FROM, []) \
+            + own.get(fr.BY, [])
+        partners = own.get(fr.WITH, []) + own.get(fr.TO, [])
+        word = fr.lemma(noun)
+        rtype = self.type_from_context()
+        if word == "support" and (self.lemmas & {"financial", "funding", "fund", "grant"}):
+            rtype = "funding"
+        verb, prep = _governor(noun)
+        main: list[fr.Actor] = []
+        if verb is not None:
+            outer = self.roles(verb, noun)
+            vword = fr.lemma(verb)
+            if prep is None and vword in lx.RECEIVE_VERBS:
+                partners = partners + outer.get(fr.SUBJ, [])
+                helpers = helpers + outer.get(fr.FROM, [])
+            elif prep is None and noun.dep_ in ("dobj",):
+                helpers = helpers + outer.get(fr.SUBJ, []) + outer.get(fr.BY, [])
+                partners = partners + outer.get(fr.TO, []) + outer.get(fr.OBJ, []) \
+                    + outer.get(fr.WITH, [])
+            elif prep is not None and prep not in ("for",):
+                main = outer.get(fr.SUBJ, []) + outer.get(fr.BY, [])
+                if fr.is_passive(verb) and not main:
+                    main = outer.get(fr.PASS_SUBJ, [])
+        others = partners + main
+        if helpers and others:
+            conf = PREPOSITION if main and not partners else DIRECT
+            self.add(helpers, others, rtype, False, self._conf(helpers + others, conf), noun)
+        elif helpers and verb is not None and prep is None and noun.dep_ == "dobj":
+            self._fallback_partner(helpers, rtype, noun)
+        elif partners and main:
+            # "X works in collaboration with Y", "X, in coordination with Y, arrested ..."
+            self.add(main, partners, rtype, False, self._conf(main + partners, PREPOSITION),
+                     noun)
+
+    def read_noun(self, noun) -> None:
+        word = fr.lemma(noun)
+        rtype = lx.NOUN_TYPES[word]
+        own = self.roles(noun)
+        verb, prep = _governor(noun)
+        outer = self.roles(verb, noun) if verb is not None else {}
+        vword = fr.lemma(verb) if verb is not None else ""
+        receiving = vword in lx.RECEIVE_VERBS or vword in ("coordinate", "facilitate", "secure")
+        direct_object = verb is not None and prep is None and noun.dep_ in (
+            "dobj", "nsubjpass", "appos")
+        if RELATION_TYPES[rtype]:
+            givers = own.get(fr.OWNER, []) + own.get(fr.FROM, []) + own.get(fr.BY, [])
+            receivers = own.get(fr.TO, [])
+            if rtype in ("training", "funding", "technology_transfer"):
+                receivers = receivers + own.get(fr.OF, [])
+            if direct_object and verb is not None:
+                if receiving:
+                    receivers = receivers + outer.get(fr.SUBJ, [])
+                    givers = givers + outer.get(fr.FROM, [])
+                elif vword in lx.LIGHT_VERBS or vword in lx.GIVE_VERBS:
+                    passive = fr.is_passive(verb)
+                    givers = givers + outer.get(fr.BY, []) + (
+                        [] if passive else outer.get(fr.SUBJ, []))
+                    receivers = receivers + outer.get(fr.TO, []) + outer.get(fr.OBJ, [])
+            if rtype == "legal_assistance":
+                receivers = self.to_country(receivers)
+                conf = DIRECT
+                if givers and not receivers:
+                    receivers = self.home_actor(givers)
+                    conf = PREPOSITION
+                elif receivers and not givers:
+                    givers = self.extradition_partners(receivers)
+                    conf = CROSS
+                self.add(givers, receivers, rtype, True, conf, noun)
+                return
+            if rtype == "visit_exchange" and word not in ("visit", "delegation", "trip"):
+                return
+            if rtype == "technology_transfer" and not direct_object:
+                return
+            self.add(givers, receivers, rtype, True, self._conf(givers + receivers, DIRECT),
+                     noun)
+            return
+        # undirected: agreement, intelligence_sharing, joint_operation
+        parties = own.get(fr.OWNER, []) + own.get(fr.BY, [])
+        partners = own.get(fr.WITH, [])
+        between = own.get(fr.BETWEEN, [])
+        if rtype == "intelligence_sharing" and not (vword in lx.SHARE_VERBS or vword in (
+                "provide", "pass", "give", "exchange", "share", "send")):
+            return
+        if rtype == "joint_operation" and not (fr.has_joint_modifier(noun) or partners
+                                               or between):
+            return
+        if verb is not None and (direct_object or prep in ("in", "into")):
+            passive = fr.is_passive(verb)
+            parties = parties + outer.get(fr.BY, []) + ([] if passive else outer.get(fr.SUBJ, []))
+            partners = partners + outer.get(fr.WITH, []) + outer.get(fr.TO, [])
+        self.add(parties, partners, rtype, False, self._conf(parties + partners, DIRECT), noun)
+        self.add_among(between, rtype, DIRECT, noun)
+        if rtype != "intelligence_sharing" and (between or fr.has_joint_modifier(noun)):
+            self.add_among(parties, rtype, LIST, noun)
+
+    def read_headline(self) -> None:
+        """Headlines the parser garbles: "ICITAP and INTERPOL Lead ... Workshop",
+        "ICITAP Advisors Train Burkinabe National Police", "Extradited From United Kingdom"."""
+        sent, doc = self.sent, self.sent.doc
+        words = [t for t in sent if t.is_alpha]
+        if len(words) < 4 or sum(t.is_title or t.is_upper for t in words) < 0.6 * len(words):
+            return
+        named = sorted((a for a in self.actors if not a.resolved and a.tokens),
+                       key=lambda a: min(a.tokens))
+        for n, a in enumerate(named):
+            end = max(a.tokens) + 1
+            if n and 0 < min(a.tokens) - max(named[n - 1].tokens) <= 3 and all(
+                    t.is_title or t.text == "-" for t in
+                    doc[max(named[n - 1].tokens) + 1:min(a.tokens)]):
+                continue                   # "ICITAP Counter-IED Advisors": a modifier
+            for b in named[n + 1:]:
+                gap = doc[end:min(b.tokens)]
+                if len(gap) > 6 or any(t.is_space or t.text in (":", "|", ".") for t in gap):
+                    break
+                self._headline_pair(a, b, gap)
+            self._headline_from(a)
+
+    def _headline_pair(self, a, b, gap) -> None:
+        if len(gap) == 1 and gap[0].lower_ == "and":
+            after = b.tokens and max(b.tokens) + 1
+            if after < self.sent.end:
+                word = self.sent.doc[after]
+                verb = fr.lemma(word)
+                if word.is_title and verb in _HEADLINE_VERBS:
+                    rtype = {"sign": "agreement", "share": "intelligence_sharing",
+                             "exchange": "intelligence_sharing"}.get(verb)
+                    if rtype is None:
+                        rtype = "joint_operation" if verb in lx.JOINT_VERBS - {
+                            "lead", "conduct"} else self.type_from_context()
+                    self.add([a], [b], rtype, False, PREPOSITION, word)
+            return
+        verbs = [t for t in gap if t.is_title and fr.lemma(t) in _HEADLINE_VERBS]
+        if len(verbs) != 1:
+            return
+        verb = verbs[0]
+        tail = gap[verb.i - gap.start + 1:]
+        if any(t.lower_ not in ("the", "with", "to", "from") for t in tail):
+            return
+        word = fr.lemma(verb)
+        if word in lx.GIVE_VERBS:
+            self.add([a], [b], lx.GIVE_VERBS[word], True, PREPOSITION, verb)
+        elif word in lx.HAND_OVER_VERBS and not any(t.lower_ == "from" for t in tail):
+            self.add([a], self.to_country([b]), "legal_assistance", True, PREPOSITION, verb)
+        elif word in lx.HELP_VERBS or word in lx.SHARE_VERBS or word in lx.SIGN_VERBS:
+            rtype = ("agreement" if word in lx.SIGN_VERBS else lx.SHARE_VERBS.get(word)
+                     or self.type_from_context())
+            self.add([a], [b], rtype, False, PREPOSITION, verb)
+
+    def _headline_from(self, b) -> None:
+        """"... Extradited From United Kingdom": handed over to the publisher's country."""
+        doc = self.sent.doc
+        first = min(b.tokens)
+        if first < 2 or doc[first - 1].lower_ != "from":
+            return
+        verb = doc[first - 2]
+        if verb.is_title and fr.lemma(verb) in lx.HAND_OVER_VERBS \
+                and self.ctx.entities[b.entity_ids[0]].kind == "country":
+            self.add([b], self.home_actor([b]), "legal_assistance", True, PREPOSITION, verb)
+
+
+_HEADLINE_VERBS = ({"lead", "host", "hold", "conduct", "sign", "launch", "co-host", "organize",
+                    "arrest", "dismantle", "seize", "disrupt"}
+                   | set(lx.GIVE_VERBS) | lx.HAND_OVER_VERBS | set(lx.HELP_VERBS)
+                   | set(lx.SHARE_VERBS)) - {"work", "thank", "engage", "contribute"}
+
+
+def _governor(noun):
+    """The verb a trigger noun hangs from, and the preposition between (None when the
+    noun is the verb's subject or object)."""
+    head = noun.head
+    if noun.dep_ in ("dobj", "nsubjpass", "nsubj", "attr", "oprd") and fr.is_verb(head):
+        return head, None
+    if noun.dep_ == "appos" and head.dep_ in ("dobj", "nsubjpass") and fr.is_verb(head.head):
+        return head.head, None             # "delivered the GSIPN its first instruction"
+    if noun.dep_ == "pobj" and head.pos_ == "ADP":
+        up = head.head
+        while up.dep_ in ("prep", "conj", "cc") and up.head.i != up.i and not fr.is_verb(up) \
+                and up.pos_ == "ADP":
+            up = up.head
+        if fr.is_verb(up):
+            return up, head.lower_
+    if noun.dep_ == "conj":
+        return _governor(head)
+    return None, None
+
+
+# -- filters and bookkeeping --------------------------------------------------
+def _acceptable(cand: Candidate, entities: Mapping[str, Entity]) -> bool:
+    if cand.source == cand.target:
+        return False
+    s, t = entities.get(cand.source), entities.get(cand.target)
+    if s is None or t is None or s.kind not in ACTOR_KINDS or t.kind not in ACTOR_KINDS:
+        return False
+    if _is_ancestor(s, t, entities) or _is_ancestor(t, s, entities):
+        return False
+    if (s.kind == "country") != (t.kind == "country") and s.country and s.country == t.country:
+        return False                    # an agency and its own country
+    names_s = {n.lower().replace("’", "'") for n in [s.name, *s.aliases]}
+    names_t = {n.lower().replace("’", "'") for n in [t.name, *t.aliases]}
+    if names_s & names_t or any(_contains(a, b) or _contains(b, a)
+                                for a in names_s for b in names_t):
+        return False                    # "FBI" and "FBI's Atlanta Field Office"
+    return True
+
+
+def _is_ancestor(unit: Entity, other: Entity, entities: Mapping[str, Entity]) -> bool:
+    parent = unit.parent_id
+    for _ in range(5):
+        if not parent:
+            return False
+        if parent in (other.entity_id, other.kb_id):
+            return True
+        nxt = entities.get(parent)
+        parent = nxt.parent_id if nxt is not None else None
+    return False
+
+
+def _contains(outer: str, inner: str) -> bool:
+    return len(inner) > 2 and (outer.startswith(inner + " ") or outer.endswith(" " + inner)
+                               or f" {inner} " in outer or outer.startswith(inner + "'"))
+
+
+def _dedupe_key(cand: Candidate, sent_start: int) -> tuple:
+    if cand.directed:
+        return (sent_start, cand.source, cand.target, cand.type)
+    return (sent_start, *sorted((cand.source, cand.target)), cand.type)
+
+
+def _event_date(sent, date_mentions: Sequence[DateMention]) -> date | None:
+    inside = [d for d in date_mentions
+              if d.start_char >= sent.start_char and d.end_char <= sent.end_char]
+    if not inside:
+        return None
+    rank = {"day": 0, "month": 1, "year": 2}
+    return min(inside, key=lambda d: (rank.get(d.granularity, 3), d.start_char)).value
