@@ -97,7 +97,7 @@ def test_writes_and_escapes_are_refused(settings, db, sql, why):
     # the database is untouched
     con = store.connect(db, read_only=True)
     try:
-        assert con.execute("SELECT count(*), min(title) FROM documents").fetchone() == (1, "Arrests in Spain")
+        assert con.execute("SELECT count(*), min(title) FROM documents").fetchall()[0] == (1, "Arrests in Spain")
     finally:
         con.close()
 

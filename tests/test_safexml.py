@@ -8,7 +8,7 @@ import pytest
 
 from corpus.ingest.safexml import UnsafePathError, UnsafeXMLError, XMLError, parse_xml, safe_join
 
-HOSTILE = Path(__file__).parent / "hostile"
+HOSTILE = Path(__file__).parent / "hostile" / "files"
 
 RSS = b"""<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>Press</title>

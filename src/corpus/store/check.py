@@ -199,7 +199,7 @@ def run_audits(con: Connection, *, examples: int = 5) -> list[AuditResult]:
         if missing:
             results.append(AuditResult(audit, 0, None, skipped=f"no table {missing[0]}"))
             continue
-        count = con.execute(f"SELECT count(*) FROM ({audit.sql}) AS broken").fetchone()[0]
+        count = con.execute(f"SELECT count(*) FROM ({audit.sql}) AS broken").fetchall()[0][0]
         sample = con.execute(f"{audit.sql} LIMIT {int(examples)}").df() if count else None
         results.append(AuditResult(audit, int(count), sample))
     return results
