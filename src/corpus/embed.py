@@ -22,6 +22,10 @@ STAGE = "embed"
 # whitespace and an upper-case letter, digit or opening quote; a line break always ends one.
 _SENTENCE_END = re.compile(r"""(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n+""")
 _WORD = re.compile(r"\w+")
+# A period after these does not end a sentence ("U.S. Embassy", "Mr. Smith", "No. 5").
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:[A-Za-z]\.){2,}|\b(?:Mr|Mrs|Ms|Dr|Prof|St|No|Nos|Jr|Sr|Gen|Col|Lt|Sgt|Capt|Gov|Sen|"
+    r"Rep|Inc|Co|Corp|Ltd|vs|etc|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Art|Sec)\.)$")
 # Segments with fewer words than this (menu items, headings, bylines) ride along with
 # their neighbours instead of counting as one of a passage's sentences.
 _MIN_SENTENCE_WORDS = 5
@@ -36,6 +40,9 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     pos = 0
     for match in _SENTENCE_END.finditer(text):
+        if "\n" not in match.group() and _ABBREVIATION.search(text, max(0, match.start() - 12),
+                                                              match.start()):
+            continue
         _append_trimmed(text, pos, match.start(), spans)
         pos = match.end()
     _append_trimmed(text, pos, len(text), spans)

@@ -34,8 +34,15 @@ def _embedding_dim(con: Connection) -> int:
     return int(get_meta(con, "embedding_dim") or 384)
 
 
+def _register(con: Connection, name: str, data: Any) -> None:
+    """Register a frame or Arrow table; DuckDB 2.0 refuses while an earlier result is
+    still open (a ``fetchone()`` leaves one), so finish that first."""
+    con.execute("SELECT 1").fetchall()
+    con.register(name, data)
+
+
 def _with_ids(con: Connection, doc_ids: Sequence[str], sql: str) -> None:
-    con.register("_vec_doc_ids", pd.DataFrame({"doc_id": list(doc_ids)}, dtype=object))
+    _register(con, "_vec_doc_ids", pd.DataFrame({"doc_id": list(doc_ids)}, dtype=object))
     try:
         con.execute(sql)
     finally:
@@ -59,7 +66,7 @@ def write_chunks(con: Connection, doc_ids: Sequence[str], chunks: Sequence[Chunk
         "text": [c.text for c in chunks],
         "embedding": _embedding_array(np.stack([np.asarray(c.embedding) for c in chunks])),
     })
-    con.register("_new_chunks", table)
+    _register(con, "_new_chunks", table)
     try:
         con.execute("INSERT OR REPLACE INTO chunks SELECT * FROM _new_chunks")
     finally:
@@ -96,7 +103,7 @@ def forget_other_model(con: Connection, model: str) -> bool:
 def document_vectors(con: Connection) -> tuple[list[str], np.ndarray]:
     """Every embedded, kept document and the unit-length mean of its passage vectors."""
     dim = _embedding_dim(con)
-    table = con.execute("""
+    table = con.sql("""
         SELECT c.doc_id, c.embedding FROM chunks c
         JOIN documents d USING (doc_id)
         WHERE d.duplicate_of IS NULL
@@ -115,7 +122,7 @@ def document_vectors(con: Connection) -> tuple[list[str], np.ndarray]:
 
 def document_texts(con: Connection, doc_ids: Sequence[str]) -> dict[str, str]:
     """Title and text of documents, for labelling themes."""
-    con.register("_vec_doc_ids", pd.DataFrame({"doc_id": list(doc_ids)}, dtype=object))
+    _register(con, "_vec_doc_ids", pd.DataFrame({"doc_id": list(doc_ids)}, dtype=object))
     try:
         rows = con.execute("""
             SELECT doc_id, coalesce(title, '') || '\n' || text FROM documents
@@ -131,7 +138,7 @@ def document_texts(con: Connection, doc_ids: Sequence[str]) -> dict[str, str]:
 def read_themes(con: Connection) -> tuple[list[Theme], np.ndarray]:
     """Stored themes (ordered by id) and their centroids."""
     dim = _embedding_dim(con)
-    table = con.execute(
+    table = con.sql(
         "SELECT theme_id, label, terms, size, centroid FROM themes ORDER BY theme_id"
     ).to_arrow_table()
     rows = table.drop_columns(["centroid"]).to_pylist()
@@ -169,8 +176,8 @@ def write_themes(con: Connection, themes: Sequence[Theme], centroids: np.ndarray
     frame["assigned_at"] = stamp
     con.execute("BEGIN TRANSACTION")
     try:
-        con.register("_new_themes", table)
-        con.register("_new_members", frame)
+        _register(con, "_new_themes", table)
+        _register(con, "_new_members", frame)
         con.execute("DELETE FROM themes")
         con.execute("INSERT INTO themes SELECT * FROM _new_themes")
         con.execute("DELETE FROM theme_members")
@@ -217,7 +224,7 @@ def search_passages(con: Connection, query_vector: np.ndarray, *, k: int = 10,
         filters.append("""c.doc_id IN (
             SELECT m.doc_id FROM mentions m JOIN entities e USING (entity_id)
             WHERE e.entity_id = ? OR lower(e.name) = lower(?)
-               OR list_contains(list_transform(coalesce(e.aliases, []), a -> lower(a)), lower(?)))""")
+               OR list_contains(list_transform(coalesce(e.aliases, []), lambda a: lower(a)), lower(?)))""")
         params += [entity, entity, entity]
     if theme is not None and str(theme) != "":
         filters.append("""c.doc_id IN (
