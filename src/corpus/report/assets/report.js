@@ -123,7 +123,7 @@
       edges: { scaling: { min: 1, max: 7 }, selectionWidth: 2, hoverWidth: 1.5 },
       physics: { solver: "forceAtlas2Based",
                  forceAtlas2Based: { gravitationalConstant: -80, springLength: 140, avoidOverlap: 0.6 },
-                 stabilization: { iterations: 400, updateInterval: 50 } },
+                 stabilization: { iterations: DATA.nodes.length > 300 ? 200 : 400, updateInterval: 50 } },
       layout: { randomSeed: 7, improvedLayout: DATA.nodes.length < 150 },
       interaction: { hover: true, tooltipDelay: 120, navigationButtons: false, keyboard: false }
     });
