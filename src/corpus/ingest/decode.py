@@ -15,6 +15,11 @@ _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
          (codecs.BOM_UTF16_BE, "utf-16"))
 
 
+_LATIN_GUESSES = {"cp1250", "cp1252", "cp1254", "cp1257", "latin_1", "iso8859_2", "iso8859_3",
+                  "iso8859_4", "iso8859_9", "iso8859_10", "iso8859_13", "iso8859_14",
+                  "iso8859_15", "iso8859_16", "mac_latin2", "mac_roman", "cp850", "cp437"}
+
+
 def looks_binary(data: bytes) -> bool:
     """NUL bytes or many control characters in the first 4 KB (after any BOM)."""
     head = data[:4096]
@@ -49,10 +54,22 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
     best = from_bytes(data[:200_000]).best()
     if best is None or best.encoding is None:
         raise DecodeError("not valid UTF-8 and no other text encoding recognised")
+    encoding = best.encoding
+    if encoding in _LATIN_GUESSES:
+        # too little evidence tells Latin code pages apart (è vs č); windows-1252 is
+        # what legacy Western pages use (and what HTML5 reads 'latin-1' as)
+        try:
+            return _refuse_unprintable(data.decode("cp1252"))
+        except UnicodeDecodeError:
+            pass
     try:
-        text = data.decode(best.encoding)
+        text = data.decode(encoding)
     except (UnicodeDecodeError, LookupError) as exc:
-        raise DecodeError(f"not valid UTF-8, and not valid {best.encoding} either") from exc
+        raise DecodeError(f"not valid UTF-8, and not valid {encoding} either") from exc
+    return _refuse_unprintable(text)
+
+
+def _refuse_unprintable(text: str) -> str:
     if _mostly_unprintable(text):
         raise DecodeError("decodes only to unprintable characters (binary junk)")
     return text

@@ -11,6 +11,9 @@ logging.getLogger("htmldate").setLevel(logging.ERROR)
 
 # fewer characters of article text than this is "no article" (a menu, a login wall)
 MIN_ARTICLE_CHARS = 200
+# lines shorter than this are menu items and headings, not prose
+PROSE_LINE_WORDS = 6
+PROSE_LINE_CHARS = 40    # scripts written without spaces (Japanese, Chinese)
 
 
 class NoArticleError(ValueError):
@@ -51,9 +54,12 @@ def extract_html(html: str | bytes, url: str | None = None) -> HtmlArticle:
 
     result = bare_extraction(html, url=url, options=extractor_options())
     text = (getattr(result, "text", None) or "").strip() if result is not None else ""
-    if len(text) < MIN_ARTICLE_CHARS:
-        raise NoArticleError("no article text found in the HTML page "
-                             f"({len(text)} characters after removing menus and boilerplate)")
+    prose = sum(len(line) for line in text.splitlines()
+                if len(line.split()) >= PROSE_LINE_WORDS or len(line) >= PROSE_LINE_CHARS)
+    if prose < MIN_ARTICLE_CHARS:
+        raise NoArticleError("no article text found in the HTML page (only "
+                             f"{prose} characters of sentences after removing menus and "
+                             "boilerplate)")
     published = _parse_date(getattr(result, "date", None))
     if published is None:
         from htmldate import find_date
