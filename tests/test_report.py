@@ -30,14 +30,36 @@ def report_path(sample_db, tmp_path_factory) -> Path:
     return write_report(load_settings(db=sample_db), tmp_path_factory.mktemp("html"))
 
 
+def _map_size(con) -> tuple[int, int]:
+    """(entities, ties) of cooperation_map, straight from the view."""
+    return tuple(store.query(con, """
+        SELECT (SELECT count(*) FROM (SELECT source_id FROM cooperation_map
+                                      UNION SELECT target_id FROM cooperation_map)) AS nodes,
+               (SELECT count(*) FROM cooperation_map) AS ties""").iloc[0])
+
+
+@pytest.fixture(scope="module")
+def map_size(sample_db) -> tuple[int, int]:
+    con = store.connect(sample_db, read_only=True)
+    try:
+        return _map_size(con)
+    finally:
+        con.close()
+
+
 def test_report_data_holds_the_map_and_its_evidence(con):
     fill_sample(con)
     data = report_data(con)
     names = {n["name"] for n in data["nodes"]}
-    assert len(data["nodes"]) == 16 and len(data["edges"]) == 16
+    assert (len(data["nodes"]), len(data["edges"])) == _map_size(con)
+    assert len(data["nodes"]) == 16
     assert {"ICITAP", "Burkinabe National Police", "Europol", "Spain"} <= names
     assert "Project Terminus" not in names            # a program without a tie is not on the map
     by_pair = {(e["source"], e["target"], e["type"]): e for e in data["edges"]}
+    by_pair.update({(e["target"], e["source"], e["type"]): e
+                    for e in data["edges"] if not e["directed"]})
+    # every tie carries the sentences that state it
+    assert all(e["ev"] for e in data["edges"])
     training = by_pair[(entity_id("icitap"), entity_id("burkina_police"), "training")]
     assert training["directed"] is True
     sentences = [ev["s"] for ev in training["ev"]]
@@ -107,13 +129,15 @@ def _open(browser, path: Path):
     return page, problems
 
 
-def test_report_renders_and_shows_evidence_in_chromium(browser, report_path):
+def test_report_renders_and_shows_evidence_in_chromium(browser, report_path, map_size):
+    n_nodes, n_ties = map_size
     page, problems = _open(browser, report_path)
     network = page.locator("#network")
-    assert network.get_attribute("data-node-count") == "16"
-    assert page.evaluate("window.corpusReport.nodeCount") == 16
+    assert network.get_attribute("data-node-count") == str(n_nodes) == "16"
+    assert page.evaluate("window.corpusReport.nodeCount") == n_nodes
+    assert page.evaluate("window.corpusReport.edgeCount") == n_ties
     assert page.locator("#network canvas").count() == 1
-    assert "16 entities · 16 ties" in page.inner_text("#network-status")
+    assert f"16 entities · {n_ties} ties" in page.inner_text("#network-status")
 
     # a real mouse click on the ICITAP node shows who it trains, with the sentence and its link
     pos = page.evaluate("id => window.corpusReport.nodeScreenPosition(id)", entity_id("icitap"))

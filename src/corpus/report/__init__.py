@@ -93,17 +93,18 @@ def report_data(con: store.Connection, settings: Settings | None = None) -> dict
     for row in _rows(store_report.document_themes(con)):
         doc_themes[row["doc_id"]].append(int(row["theme_id"]))
 
-    by_tie: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+    by_tie: dict[tuple[str, str, str, bool], list[dict[str, Any]]] = defaultdict(list)
     story_of: dict[str, str] = {}
     for ev in evidence:
-        by_tie[(ev["source_id"], ev["target_id"], ev["type"])].append(
+        by_tie[(ev["source_id"], ev["target_id"], ev["type"], bool(ev["directed"]))].append(
             {"d": ev["doc_id"], "s": ev["evidence"], "t": ev["seen_on"], "c": bool(ev["critical"])})
         story_of[ev["doc_id"]] = ev["story_id"]
 
     edges, pair_count = [], Counter()
     for i, row in enumerate(edge_rows):
         pair = tuple(sorted((row["source_id"], row["target_id"])))
-        ev = by_tie.get((row["source_id"], row["target_id"], row["type"]), [])
+        ev = by_tie.get((row["source_id"], row["target_id"], row["type"],
+                         bool(row.get("directed"))), [])
         edges.append({
             "id": f"e{i}", "source": row["source_id"], "target": row["target_id"],
             "type": row["type"], "directed": bool(row.get("directed")),

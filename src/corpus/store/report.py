@@ -80,28 +80,31 @@ def map_nodes(con: Connection, rollup: bool = False) -> pd.DataFrame:
 def map_evidence(con: Connection, per_tie: int = 100) -> pd.DataFrame:
     """The sentences stating each tie of ``cooperation_map``, newest first.
 
+    Read from ``relation_edges`` (the relations with the ends of undirected ties in
+    the map's order) when the relate stage defines it, else ``asserted_relations``.
     One row per independent document and sentence (a duplicate release repeating
     the same sentence is shown once), at most ``per_tie`` rows per tie.
     """
     map_view(con)
-    return con.execute("""
+    source = "relation_edges" if has_relation(con, "relation_edges") else "asserted_relations"
+    return con.execute(f"""
         WITH ev AS (
-            SELECT r.source_id, r.target_id, r.type, r.doc_id, r.story_id, r.evidence,
-                   r.seen_on, r.confidence, r.critical, r.trigger,
-                   row_number() OVER (PARTITION BY r.source_id, r.target_id, r.type,
+            SELECT r.source_id, r.target_id, r.type, r.directed, r.doc_id, r.story_id,
+                   r.evidence, r.seen_on, r.confidence, r.critical,
+                   row_number() OVER (PARTITION BY r.source_id, r.target_id, r.type, r.directed,
                                                    r.story_id, r.evidence
                                       ORDER BY r.doc_id) AS copy
-            FROM asserted_relations r
+            FROM {source} r
             JOIN entities s ON s.entity_id = r.source_id
             JOIN entities t ON t.entity_id = r.target_id),
         ranked AS (
-            SELECT *, row_number() OVER (PARTITION BY source_id, target_id, type
+            SELECT *, row_number() OVER (PARTITION BY source_id, target_id, type, directed
                                          ORDER BY seen_on DESC NULLS LAST, doc_id) AS rank
             FROM ev WHERE copy = 1)
-        SELECT source_id, target_id, type, doc_id, story_id, evidence, seen_on,
-               confidence, critical, trigger
+        SELECT source_id, target_id, type, directed, doc_id, story_id, evidence, seen_on,
+               confidence, critical
         FROM ranked WHERE rank <= ?
-        ORDER BY source_id, target_id, type, rank
+        ORDER BY source_id, target_id, type, directed, rank
     """, [per_tie]).df()
 
 
