@@ -217,17 +217,27 @@ class KnowledgeBase:
         found = self.candidates(surface)
         if kinds is not None:
             found = [e for e in found if e.kind in kinds]
-        if len(found) > 1 and country:
+        if country and found:
             local = [e for e in found if e.country == country]
-            found = local or found
+            if local:
+                found = local
+            elif all(e.country for e in found):
+                scoped = self._scoped_entry(surface, country, kinds)
+                if scoped is not None:   # "Police Nationale" in a Burkinabe text
+                    return scoped
         if len(found) == 1:
             return found[0]
         if len(found) > 1 and key in self._overrides:
             return found[0]          # aliases.csv: the first id is the default
         if not found and country:
-            entry_id = self._scoped.get((normalize(surface), country))
-            if entry_id and (kinds is None or self.by_id[entry_id].kind in kinds):
-                return self.by_id[entry_id]
+            return self._scoped_entry(surface, country, kinds)
+        return None
+
+    def _scoped_entry(self, surface: str, country: str,
+                      kinds: Sequence[str] | None) -> KbEntry | None:
+        entry_id = self._scoped.get((normalize(surface), country))
+        if entry_id and (kinds is None or self.by_id[entry_id].kind in kinds):
+            return self.by_id[entry_id]
         return None
 
     def country_code(self, surface: str) -> str | None:
@@ -312,7 +322,16 @@ def _quote_variants(surface: str) -> list[str]:
 
 # --------------------------------------------------------------------------- building
 
-_OF_COUNTRY = re.compile(r"^(?P<core>.+?) of (?:the )?(?P<place>.+)$", re.IGNORECASE)
+_OF_PLACE = re.compile(r" (?:of|de|del|de la|du|da|do|des|di|della|van|von) (?:the |la |l'|le )?",
+                       re.IGNORECASE)
+
+
+def _split_of_place(text: str, place_keys: set[str]) -> str | None:
+    """The core of "<core> of <place>" when <place> is one of ``place_keys``."""
+    for match in _OF_PLACE.finditer(text):
+        if normalize(text[match.end():]) in place_keys:
+            return text[:match.start()]
+    return None
 
 
 def _word_order_variants(entry: KbEntry, country: Country) -> tuple[list[str], list[str]]:
@@ -328,11 +347,8 @@ def _word_order_variants(entry: KbEntry, country: Country) -> tuple[list[str], l
         if is_acronym(alias):
             continue
         text = unify_punctuation(alias)
-        core = None
-        match = _OF_COUNTRY.match(text)
-        if match and normalize(match.group("place")) in place_keys:
-            core = match.group("core")
-        else:
+        core = _split_of_place(text, place_keys)
+        if core is None:
             for prefix in sorted(places + adjectives, key=len, reverse=True):
                 for candidate in (prefix + "'s ", prefix + " "):
                     if text.casefold().startswith(candidate.casefold()):
