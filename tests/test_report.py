@@ -191,3 +191,38 @@ def test_an_empty_database_still_renders(browser, tmp_path):
     assert "No themes yet" in page.inner_text("#themes")
     assert problems == []
     page.close()
+
+
+def test_hostile_document_text_stays_text(browser, tmp_path):
+    """A sentence or URL from a crawled page can never run script in the report."""
+    from corpus.records import Document, Relation
+    from report_sample import doc_id
+
+    con = store.connect(":memory:")
+    try:
+        fill_sample(con)
+        text = ('ICITAP trained the Burkinabe National Police </script><script>window.pwned=1'
+                '</script><img src=x onerror="window.pwned=2"> in 2025.')
+        store.write_documents(con, [Document(
+            doc_id=doc_id("hostile"), source="javascript:window.pwned=3", url="javascript:window.pwned=3",
+            title="<b>hostile</b>", published=None, language="en", text=text, raw_text=text,
+            content_hash="hostile")])
+        store.replace_doc_rows(con, "relations", [doc_id("hostile")], [Relation(
+            "hostile", doc_id("hostile"), entity_id("icitap"), entity_id("burkina_police"),
+            "training", True, text, 0, len(text), None, 0.9)])
+        path = build_report(con, tmp_path)
+    finally:
+        con.close()
+    assert "<script>window.pwned" not in path.read_text(encoding="utf-8")
+    page, problems = _open(browser, path)
+    edge = page.evaluate("""() => JSON.parse(document.getElementById('report-data').textContent)
+        .edges.find(e => e.type === 'training' && e.ev.some(v => v.s.includes('pwned'))).id""")
+    page.evaluate("id => window.corpusReport.showEdge(id)", edge)
+    details = page.locator("#details")
+    assert "</script><script>window.pwned=1</script>" in details.inner_text()
+    assert "<b>hostile</b>" in details.inner_text()
+    assert details.locator("a[href^='javascript']").count() == 0
+    assert details.locator("img, script, b").count() == 0
+    assert page.evaluate("window.pwned") is None
+    assert problems == []
+    page.close()
