@@ -110,22 +110,25 @@ def candidate_lines(text: str) -> set[int]:
     return hashes
 
 
-def count_lines(documents: Iterable[tuple[str, str]]) -> Counter:
-    """(host, line hash) -> number of documents carrying that line, for (url, text) pairs."""
+def count_lines(documents: Iterable[tuple[str, str | set[int]]]) -> Counter:
+    """(host, line hash) -> number of documents carrying that line, for (url, text) pairs
+    (or (url, candidate_lines(text)) pairs when those are already known)."""
     counts: Counter = Counter()
     for url, text in documents:
         host = host_of(url)
-        counts.update((host, h) for h in candidate_lines(text))
+        counts.update((host, h) for h in (text if isinstance(text, set) else candidate_lines(text)))
     return counts
 
 
 def _protected(line: str, norm: str) -> bool:
     """A line that states cooperation in a sentence (or a long line) is never boilerplate,
     however often the site repeats it; short menu items like 'International' are not."""
-    if not _COOPERATION.search(norm):
+    words = norm.count(" ") + 1
+    if words < 6:
         return False
-    words = len(line.split())
-    return words >= 2 * SENTENCE_WORDS or (words >= 6 and line.strip()[-1:] in ".!?\"”’)")
+    if words < 2 * SENTENCE_WORDS and line.rstrip()[-1:] not in ".!?\"”’)":
+        return False
+    return bool(_COOPERATION.search(norm))
 
 
 def _cut_notes(lines: list[str]) -> list[str]:

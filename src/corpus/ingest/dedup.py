@@ -86,10 +86,11 @@ class NearDuplicateIndex:
             found.update(self.buckets.get(key, ()))
         return found
 
-    def best_match(self, signature: np.ndarray, keys: list[int]) -> tuple[str, float] | None:
+    def best_match(self, signature: np.ndarray, keys: list[int], *,
+                   exclude: str | None = None) -> tuple[str, float] | None:
         """The most similar kept document at or above the near-duplicate threshold."""
         best: tuple[str, float] | None = None
-        for doc_id in sorted(self.candidates(keys)):
+        for doc_id in sorted(self.candidates(keys) - {exclude}):
             score = jaccard(signature, self.signatures[doc_id])
             if score >= NEAR_DUPLICATE_JACCARD and (best is None or score > best[1]):
                 best = (doc_id, score)

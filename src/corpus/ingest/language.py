@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-SAMPLE_CHARS = 3000
+SAMPLE_CHARS = 2000
 
 
 @lru_cache(maxsize=1)

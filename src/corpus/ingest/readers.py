@@ -52,6 +52,7 @@ class RawDocument:
     fingerprint: str | None = None    # what sources_seen stores for ``source``
     frequent_lines: dict[int, int] | None = None   # host line counts, records only
     host_docs: int = 0
+    line_hashes: set[int] | None = None            # the record's candidate boilerplate lines
     note: str | None = None
     from_html: bool = False           # text already extracted from a page by trafilatura
 

@@ -220,8 +220,9 @@ class _Reader:
         new = [r for r in records if stored.get(r.source) != r.fingerprint]
         yield _Skipped(len(records) - len(new))
         # boilerplate statistics over the whole file, added to what earlier runs saw
-        pairs = [(str(r.fields.get("url") or ""), str(r.fields.get("text") or ""))
-                 for r in new if r.fields]
+        lines = {r.source: candidate_lines(str(r.fields.get("text") or ""))
+                 for r in new if r.fields}
+        pairs = [(str(r.fields.get("url") or ""), lines[r.source]) for r in new if r.fields]
         file_counts = count_lines(pairs)
         hosts = Counter(host_of(url) for url, _ in pairs)
         stored_lines = ingest_store.host_line_counts(self.con, file_counts.keys())
@@ -246,7 +247,8 @@ class _Reader:
                 published=parse_date(fields.get("published")), text=text, kind="records",
                 site=(str(fields.get("source")).strip() or None) if fields.get("source") else None,
                 fingerprint=record.fingerprint, frequent_lines=frequent.get(host, {}),
-                host_docs=hosts[host] + stored_hosts.get(host, 0))
+                host_docs=hosts[host] + stored_hosts.get(host, 0),
+                line_hashes=lines[record.source])
         if fingerprint:
             yield _Seen(source, f"{fingerprint}|n={len(records)}")
 
@@ -365,7 +367,9 @@ class _Batcher:
                 if item.kind == "records":
                     host = host_of(item.url)
                     host_counts[host] += 1
-                    line_counts.update((host, h) for h in candidate_lines(item.text))
+                    hashes = item.line_hashes
+                    line_counts.update((host, h) for h in (
+                        hashes if hashes is not None else candidate_lines(item.text)))
                 if item.fingerprint and (item.kind in ("records", "file")
                                          or isinstance(outcome, Document)):
                     seen.append((item.source, item.fingerprint))
@@ -436,8 +440,8 @@ class _Batcher:
             if owner and owner != doc.doc_id:
                 doc.duplicate_of = owner
                 continue
-            match = self.index.best_match(sigs[doc.doc_id], keys[doc.doc_id])
-            if match and match[0] != doc.doc_id:
+            match = self.index.best_match(sigs[doc.doc_id], keys[doc.doc_id], exclude=doc.doc_id)
+            if match:
                 doc.duplicate_of = match[0]
                 continue
             self.run_hashes[doc.content_hash] = doc.doc_id
