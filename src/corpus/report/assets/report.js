@@ -147,8 +147,9 @@
     if (network) {
       nodeSet.update(DATA.nodes.map(function (n) { return visNode(n, !visible.nodes.has(n.id)); }));
       edgeSet.update(DATA.edges.map(function (e) { return { id: e.id, hidden: !visible.edges.has(e.id) }; }));
-      statusBar.textContent = plural(visible.nodes.size, "entity").replace("entitys", "entities") + " · " +
-        plural(visible.edges.size, "tie") + " shown of " + DATA.nodes.length + " / " + DATA.edges.length;
+      statusBar.textContent = visible.nodes.size + " of " + DATA.nodes.length + " entities · " +
+        visible.edges.size + " of " + plural(DATA.edges.length, "tie") + " shown" +
+        " · click an entity or a tie for its evidence; drag to move, scroll to zoom";
     }
     container.setAttribute("data-node-count", String(visible.nodes.size));
     container.setAttribute("data-edge-count", String(visible.edges.size));
@@ -291,6 +292,16 @@
     }
     document.getElementById("types-all").addEventListener("click", function () { setAllTypes(true); });
     document.getElementById("types-none").addEventListener("click", function () { setAllTypes(false); });
+    var names = document.getElementById("entity-names"), search = document.getElementById("entity-search");
+    DATA.nodes.forEach(function (n) { names.appendChild(el("option", { value: n.name })); });
+    search.addEventListener("change", function () {
+      var key = search.value.trim().toLowerCase();
+      var hit = DATA.nodes.filter(function (n) { return n.name.toLowerCase() === key; })[0] ||
+                DATA.nodes.filter(function (n) { return key && n.name.toLowerCase().indexOf(key) >= 0; })[0];
+      if (!hit) return;
+      if (network && visible.nodes.has(hit.id)) network.focus(hit.id, { scale: 1.3, animation: false });
+      showNode(hit.id);
+    });
     var country = document.getElementById("country-filter");
     DATA.countries.forEach(function (c) { country.appendChild(el("option", { value: c.code, text: c.name + " (" + c.n + ")" })); });
     country.addEventListener("change", function () { state.country = country.value; applyFilters(); });
@@ -442,6 +453,7 @@
     nodeCount: DATA.nodes.length, edgeCount: DATA.edges.length, stabilized: false,
     visibleNodeCount: 0, visibleEdgeCount: 0, selected: null,
     showNode: showNode, showEdge: showEdge,
+    network: function () { return network; },
     nodeScreenPosition: function (id) {
       if (!network) return null;
       var p = network.getPositions([id])[id];
