@@ -88,7 +88,7 @@ def pytest_sessionfinish(session, exitstatus):
             continue
         checked += 1
         failures += [f"{path}: {v.format()} e.g. {v.examples[:1]}" for v in violations]
-    if reporter:
+    if reporter and (checked or failures):
         reporter.write("\n")
         reporter.write_sep("-", f"corpus check on {checked} test database(s): "
                                 f"{len(failures)} broken invariant(s)", red=bool(failures))

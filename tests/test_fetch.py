@@ -323,3 +323,65 @@ def test_per_host_delay_holds_across_threads(server, allow):
         t.join()
     # four requests to one host, 0.25 s apart: the last starts >= 0.75 s after the first
     assert time.monotonic() - started >= 0.7
+
+
+@pytest.fixture(scope="module")
+def tls_server(tmp_path_factory):
+    """An HTTPS server on 127.0.0.1 whose certificate names secure.test, signed by a test CA."""
+    crypto = pytest.importorskip("cryptography")  # noqa: F841
+    import datetime
+    import ssl
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    folder = tmp_path_factory.mktemp("tls")
+    now = datetime.datetime.now(datetime.timezone.utc)
+
+    def cert(subject, issuer, key, signer, *, ca):
+        builder = (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer)
+                   .public_key(key.public_key()).serial_number(x509.random_serial_number())
+                   .not_valid_before(now - datetime.timedelta(hours=1))
+                   .not_valid_after(now + datetime.timedelta(days=1))
+                   .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
+        if not ca:
+            builder = builder.add_extension(
+                x509.SubjectAlternativeName([x509.DNSName("secure.test")]), critical=False)
+        return builder.sign(signer, hashes.SHA256())
+
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "corpus test CA")])
+    ca_cert = cert(ca_name, ca_name, ca_key, ca_key, ca=True)
+    key = ec.generate_private_key(ec.SECP256R1())
+    leaf = cert(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "secure.test")]), ca_name,
+                key, ca_key, ca=False)
+    (folder / "ca.pem").write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))
+    (folder / "leaf.pem").write_bytes(leaf.public_bytes(serialization.Encoding.PEM))
+    (folder / "leaf.key").write_bytes(key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+
+    srv = LocalServer(routes={"/page": lambda h: send(h, 200, PAGE)}).start()
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(folder / "leaf.pem", folder / "leaf.key")
+    srv._server.socket = context.wrap_socket(srv._server.socket, server_side=True)
+    yield srv, str(folder / "ca.pem")
+    srv.stop()
+
+
+def test_https_is_pinned_and_still_verifies_the_certificate_name(tls_server, allow, monkeypatch):
+    srv, ca = tls_server
+    real = socket.getaddrinfo
+    monkeypatch.setattr(socket, "getaddrinfo", lambda host, port, *a, **k: real(
+        "127.0.0.1" if host in ("secure.test", "other.test") else host, port, *a, **k))
+    settings = allow.replace(respect_robots=False, extra={**allow.extra, "ca_bundle": ca})
+    result = fetch(f"https://secure.test:{srv.port}/page", settings)
+    assert result.body == PAGE
+    assert srv.headers["/page"]["host"] == f"secure.test:{srv.port}"
+    # the same address under a name the certificate does not carry is refused
+    with pytest.raises(FetchError, match="certificate verify failed"):
+        fetch(f"https://other.test:{srv.port}/page", settings)
+    # and without the test CA, the certificate is not trusted at all
+    with pytest.raises(FetchError, match="certificate verify failed"):
+        fetch(f"https://secure.test:{srv.port}/page", allow.replace(respect_robots=False))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import email.utils
 import ipaddress
 import socket
+import ssl
 import threading
 import time
 import zlib
@@ -311,12 +312,18 @@ def _size(n: int) -> str:
 
 # ------------------------------------------------------------------ the fetch
 
-@lru_cache(maxsize=8)
-def _client(connect: float, read: float) -> httpx.Client:
+@lru_cache(maxsize=64)
+def _client(connect: float, read: float, ca_bundle: str | None = None,
+            tls_host: str = "") -> httpx.Client:
+    """A pooled client. Connections are pooled by address, so HTTPS gets one client per
+    host name: a connection verified for one name is never reused for another."""
     timeout = httpx.Timeout(connect=connect, read=read, write=read, pool=connect)
+    verify: ssl.SSLContext | bool = True
+    if ca_bundle:   # extra certificate authorities (a company proxy, a test CA)
+        verify = ssl.create_default_context(cafile=ca_bundle)
     # trust_env=False: a proxy from the environment would resolve names itself
     # and bypass the address checks.
-    return httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False,
+    return httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False, verify=verify,
                         limits=httpx.Limits(max_connections=32, max_keepalive_connections=8))
 
 
@@ -358,7 +365,8 @@ def _fetch_once(url: str, settings: Settings, *, deadline: float,
         extensions = {"sni_hostname": parsed.host} if parsed.scheme == "https" else {}
         connect = max(0.1, min(10.0, settings.fetch_timeout, remaining))
         read = max(0.1, min(settings.fetch_timeout, remaining))
-        client = _client(round(connect, 1), round(read, 1))
+        client = _client(round(connect, 1), round(read, 1), settings.extra.get("ca_bundle"),
+                         parsed.host if parsed.scheme == "https" else "")
         try:
             request = client.build_request("GET", pinned, headers=headers, extensions=extensions)
             response = client.send(request, stream=True)
