@@ -1,7 +1,9 @@
 """The exploration notebook runs top to bottom, and every SQL recipe of the cookbook runs."""
 from __future__ import annotations
 
+import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -60,11 +62,14 @@ def test_every_cookbook_recipe_runs_through_corpus_query(sample_db):
 def test_notebook_runs_top_to_bottom(sample_db, tmp_path, monkeypatch):
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
-    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
-    try:
-        KernelSpecManager().get_kernel_spec("python3")
-    except NoSuchKernel:
-        pytest.skip("no python3 Jupyter kernel: run `python3 -m ipykernel install --user`")
+    pytest.importorskip("ipykernel")
+    # a python3 kernel spec on this very interpreter, found before any other one
+    spec_dir = tmp_path / "jupyter" / "kernels" / "python3"
+    spec_dir.mkdir(parents=True)
+    (spec_dir / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Python 3", "language": "python"}), encoding="utf-8")
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
     monkeypatch.setenv("CORPUS_DB", str(sample_db))
     notebook = nbformat.read(NOTEBOOK, as_version=4)
     client = nbclient.NotebookClient(notebook, kernel_name="python3", timeout=120,
