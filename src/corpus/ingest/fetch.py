@@ -345,7 +345,7 @@ def _fetch_once(url: str, settings: Settings, *, deadline: float,
         if check_robots:
             _robots_allows(parsed, settings, deadline)
         if pace:
-            _PACER.wait(f"{parsed.scheme}://{parsed.host}:{port}", settings.per_host_delay)
+            _PACER.wait(parsed.host, settings.per_host_delay)
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise FetchError(_timeout_reason(settings), retryable=True)
@@ -383,7 +383,8 @@ def _fetch_once(url: str, settings: Settings, *, deadline: float,
                 current = location
                 continue
             if status >= 400:
-                phrase = response.reason_phrase or httpx.codes.get_reason_phrase(status)
+                # the standard phrase, not the server's: a hostile server could send anything
+                phrase = httpx.codes.get_reason_phrase(status) or "error"
                 error = FetchError(f"HTTP {status} {phrase}".strip(), status=status,
                                    retryable=status in RETRY_CODES)
                 error.retry_after = _retry_after(response.headers.get("retry-after"))  # type: ignore[attr-defined]
