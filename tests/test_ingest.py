@@ -432,3 +432,22 @@ def test_feed_file(con, site, local_settings, tmp_path):
     texts = [t for (t,) in _rows(con, "SELECT text FROM documents")]
     assert all(len(t.split()) > 200 for t in texts)
 
+
+
+def test_changed_record_replaces_its_document_and_reports_progress(tmp_path, local_settings):
+    rec = _records()[BUGAT_OPA]
+    path = tmp_path / "one.jsonl"
+    path.write_text(json.dumps(rec) + "\n", encoding="utf-8")
+    con = store.connect(":memory:")
+    calls = []
+    ingest_sources(con, [str(path)], local_settings, progress=lambda *a: calls.append(a))
+    assert calls and calls[-1] == ("ingest", 1, 1)
+    (doc_id,) = _rows(con, "SELECT doc_id FROM documents")[0]
+    updated = dict(rec, text=rec["text"].replace("Andrey Ghinkul", "Andrei Ghinkul"))
+    path.write_text(json.dumps(updated) + "\n", encoding="utf-8")
+    summary = ingest_sources(con, [str(path)], local_settings)
+    assert summary.documents_added == 1
+    rows = _rows(con, "SELECT doc_id, duplicate_of, text FROM documents")
+    assert len(rows) == 1 and rows[0][0] == doc_id and rows[0][1] is None
+    assert "Andrei Ghinkul, aka Andrei Ghincul" in rows[0][2]
+    con.close()

@@ -51,10 +51,22 @@ _BANNER = re.compile(
       | title="[^"]*"
       | (?:current\ )?page\ \d+
       | (?:next|previous|last|first)\ page.*
+      | (?:url\ source|published\ time|markdown\ content|warning):.*
     )$""", re.IGNORECASE | re.VERBOSE)
+# crawler metadata lines ("URL Source: ...") and lines of several images or links in a row
+# (language switchers, galleries, share bars)
+_MD_LINK = re.compile(r"!?\[((?:[^\]\[]|\[[^\]]*\])*)\]\([^)]*\)")
+
+
+def _markup_heavy(line: str) -> bool:
+    """Three or more links/images with hardly any words outside them."""
+    if line.count("](") < 3:
+        return False
+    outside = _MD_LINK.sub(" ", line)
+    return len(re.findall(r"[^\W\d_]{2,}", outside)) < 8
 
 # a line made only of markdown links or bare link targets
-_LINK_ONLY = re.compile(r"^(?:\s*(?:\[[^\]]*\]\([^)]*\)\S*|https?://\S+)\s*)+$")
+_LINK_ONLY = re.compile(r"^(?:[*\-+]\s+)?(?:\s*(?:!?\[[^\]]*\]\([^)]*\)\S*|https?://\S+)\s*)+$")
 
 # headings after which a page lists other stories, not this one
 _TEASER_HEADING = re.compile(
@@ -175,7 +187,8 @@ def clean_text(text: str, url: str | None, frequent: Mapping[int, int] | None = 
             if kept and kept[-1] != "":
                 kept.append("")
             continue
-        drop = bool(_BANNER.match(norm) or _LINK_ONLY.match(norm) or _is_teaser_summary(line))
+        drop = bool(_BANNER.match(norm) or _LINK_ONLY.match(norm) or _markup_heavy(line)
+                    or _is_teaser_summary(line))
         if not drop and frequent and not _protected(line, norm):
             drop = frequent.get(line_hash(norm), 0) >= threshold
         if drop:
