@@ -51,7 +51,7 @@
   var range = DATA.date_range;  // [first, last] ISO dates of the evidence, or nulls
   var state = {
     types: new Set(Object.keys(TYPES)), country: "", theme: "",
-    from: range[0] || "", to: range[1] || "", undated: true, colourBy: "kind"
+    from: range[0] || "", to: range[1] || "", undated: true, colourBy: "kind", minDocuments: 1
   };
 
   function timeFiltered() { return (state.from && state.from !== range[0]) || (state.to && state.to !== range[1]); }
@@ -67,6 +67,7 @@
   }
   function edgeVisible(e) {
     if (!state.types.has(e.type)) return false;
+    if (e.n_documents < state.minDocuments) return false;
     if (state.country) {
       var s = nodesById[e.source], t = nodesById[e.target];
       if (!(s && s.country === state.country) && !(t && t.country === state.country)) return false;
@@ -315,10 +316,16 @@
     to.addEventListener("change", function () { state.to = to.value; applyFilters(); });
     var undated = document.getElementById("include-undated");
     undated.addEventListener("change", function () { state.undated = undated.checked; applyFilters(); });
+    var minDocs = document.getElementById("min-documents");
+    minDocs.addEventListener("change", function () {
+      state.minDocuments = Math.max(1, parseInt(minDocs.value, 10) || 1);
+      applyFilters();
+    });
     var colourBy = document.getElementById("colour-by");
     colourBy.addEventListener("change", function () { state.colourBy = colourBy.value; applyFilters(); });
     document.getElementById("reset-filters").addEventListener("click", function () {
       state.country = ""; state.theme = ""; state.from = range[0] || ""; state.to = range[1] || ""; state.undated = true;
+      state.minDocuments = 1; minDocs.value = "1";
       country.value = ""; theme.value = ""; from.value = state.from; to.value = state.to; undated.checked = true;
       setAllTypes(true);
     });
