@@ -451,3 +451,15 @@ def test_changed_record_replaces_its_document_and_reports_progress(tmp_path, loc
     assert len(rows) == 1 and rows[0][0] == doc_id and rows[0][1] is None
     assert "Andrei Ghinkul, aka Andrei Ghincul" in rows[0][2]
     con.close()
+
+
+def test_touched_but_unchanged_file_is_skipped(tmp_path, local_settings):
+    path = tmp_path / "records.jsonl"
+    shutil.copy(RECORDS, path)
+    con = store.connect(":memory:")
+    first = ingest_sources(con, [str(path)], local_settings)
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+    second = ingest_sources(con, [str(path)], local_settings)
+    assert second.skipped_unchanged == first.inputs and second.documents_added == 0
+    con.close()

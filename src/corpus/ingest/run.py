@@ -106,7 +106,7 @@ def _unchanged(stored: str | None, stat: os.stat_result, path: Path) -> tuple[bo
         return True, None
     data = path.read_bytes()
     digest = hashlib.blake2b(data, digest_size=12).hexdigest()
-    return stored.split(":")[2] == digest, data
+    return stored.split("|n=")[0].split(":")[2] == digest, data
 
 
 def _count_suffix(fingerprint: str | None) -> int:
