@@ -56,7 +56,7 @@ def corpus_flow(sources: list[str], config: dict[str, Any] | None = None) -> Run
     """Ingest, extract and relate, consolidate, embed, themes, report; then publish."""
     settings = pipeline.settings_from_params(config)
     with pipeline.task_runner(settings) as runner, Run(settings) as run:
-        ingest(run, sources, settings)
+        ingest.with_options(timeout_seconds=pipeline.ingest_timeout(settings))(run, sources, settings)
         run.batches("extract", pipeline.extract_version(),
                     runner.submitter(extract_batch, settings), pipeline.write_extraction,
                     in_flight=runner.in_flight)

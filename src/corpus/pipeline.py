@@ -39,6 +39,8 @@ PREFECT_QUIET = {
     "PREFECT_LOGGING_LEVEL": "WARNING",
     "PREFECT_SERVER_LOGGING_LEVEL": "CRITICAL",
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    # a busy machine can take longer than Prefect's 20 s to start the local API
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
     "PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW": "ignore",
     "HF_HUB_DISABLE_PROGRESS_BARS": "1",
     "TRANSFORMERS_VERBOSITY": "error",
@@ -243,6 +245,7 @@ class Run:
                 break
             docs, pending = queue.popleft()
             result = pending.result() if hasattr(pending, "result") else pending
+            pipeline_store.finish_results(self.con)
             write(self.con, docs, result)
             stat.documents += len(docs)
             stat.words += sum(len((d.get("text") or "").split()) for d in docs)
@@ -264,7 +267,9 @@ class Run:
         started = time.perf_counter()
         if not (also_when or pipeline_store.needs_run(self.con, stage, version)):
             return self.record(StageStat(stage, skipped=True))
+        pipeline_store.finish_results(self.con)
         result = step()
+        pipeline_store.finish_results(self.con)
         pipeline_store.mark_ran(self.con, stage, version)
         stat = StageStat(stage, seconds=time.perf_counter() - started)
         if isinstance(result, int):
@@ -305,6 +310,12 @@ def ingest_stage(run: Run, sources: Sequence[str], settings: Settings) -> StageS
     note = summary.format().splitlines()[0] if hasattr(summary, "format") else ""
     return run.record(StageStat("ingest", documents=added, note=note,
                                 seconds=time.perf_counter() - started))
+
+
+def ingest_timeout(settings: Settings) -> float | None:
+    """Prefect's time limit on the ingest step (``ingest_timeout_s`` in the config)."""
+    value = settings.extra.get("ingest_timeout_s")
+    return float(value) if value else None
 
 
 def extract_version() -> str:
