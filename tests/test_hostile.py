@@ -240,6 +240,50 @@ def test_deeply_nested_json_line_is_rejected_not_crashing(tmp_path, file_db):
     assert f"{path}#line2" in rejected
 
 
+def _pdf_with_content(content: bytes) -> bytes:
+    """A minimal one-page PDF whose page content stream is ``content``, Flate-compressed."""
+    packed = zlib.compress(content, 6)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def test_a_real_pdf_is_read(tmp_path, file_db):
+    path = tmp_path / "release.pdf"
+    lines = b" ".join(b"(%s) Tj 0 -14 Td" % line.encode() for line in
+                      [ARTICLE[i:i + 80] for i in range(0, len(ARTICLE), 80)])
+    path.write_bytes(_pdf_with_content(b"BT /F1 12 Tf 72 712 Td " + lines + b" ET"))
+    ingest_sources(file_db, [str(path)], _settings())
+    docs, rejected = _outcomes(file_db)
+    assert "Europol" in docs.get(str(path), "") or str(path) in rejected
+
+
+@pytest.mark.xfail(strict=False, reason="ingest/readers.py read_pdf lets pypdf's LimitReachedError "
+                                        "(decompression bomb) escape")
+def test_pdf_decompression_bomb_is_rejected(tmp_path, file_db):
+    path = tmp_path / "bomb.pdf"
+    path.write_bytes(_pdf_with_content(b"BT /F1 12 Tf 72 712 Td " + b"(Europol) Tj " * 8_000_000 + b"ET"))
+    assert path.stat().st_size < 2_000_000
+    ingest_sources(file_db, [str(path)], _settings())
+    _, rejected = _outcomes(file_db)
+    assert str(path) in rejected
+
+
 @pytest.mark.xfail(strict=False,
                    reason="ingest/run.py _walk follows symbolic links out of the folder given")
 def test_a_symlink_out_of_the_folder_is_not_followed(tmp_path, file_db):
