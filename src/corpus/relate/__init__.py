@@ -119,6 +119,7 @@ def _anaphors(sent, actors: list[fr.Actor], ctx: DocContext) -> list[fr.Actor]:
         word = tok.lemma_.lower()
         dets = {c.lower_ for c in tok.children if c.dep_ in ("det", "nummod", "predet")}
         if word in lx.ANAPHOR_NOUNS and dets & {"the", "this"} and not _has_of(tok) \
+                and tok.tag_ in ("NN", "NNP") \
                 and not any(c.dep_ in ("compound", "amod", "poss") for c in tok.children):
             ent = _last_agency_named(word, sent.start_char, ctx)
             if ent:
@@ -249,15 +250,32 @@ def _token_index(actors: Sequence[fr.Actor]) -> dict[int, fr.Actor]:
     return index
 
 
-def _roles(anchor, actors, index, blockers) -> dict[str, list[fr.Actor]]:
+def _roles(anchor, actors, index, blockers, inside=None) -> dict[str, list[fr.Actor]]:
+    """The slot each actor fills relative to ``anchor``; with ``inside`` (a trigger noun
+    hanging from ``anchor``) the actors within that noun's phrase are left to it."""
     roles: dict[str, list[fr.Actor]] = {}
     for a in actors:
         if anchor.i in a.tokens:
             continue
+        if inside is not None and not _dominates(inside, anchor) \
+                and _dominates(inside, anchor.doc[a.root]):
+            continue
         role = fr.role_of(a, anchor, index, blockers)
         if role:
             roles.setdefault(role, []).append(a)
+    if inside is None and not fr.is_verb(anchor) and anchor.dep_ == "conj" \
+            and not fr.is_verb(anchor.head):
+        # "the arrest and extradition of Singh from the United Kingdom"
+        shared = _roles(anchor.head, actors, index, blockers - {anchor.head.i})
+        for role in (fr.FROM, fr.TO):
+            for a in shared.get(role, []):
+                if a not in roles.get(role, []):
+                    roles.setdefault(role, []).append(a)
     return roles
+
+
+def _dominates(top, tok) -> bool:
+    return top.i == tok.i or any(t.i == top.i for t in tok.ancestors)
 
 
 # -- one sentence -------------------------------------------------------------
@@ -265,7 +283,8 @@ def _sentence_candidates(sent, actors, ctx: DocContext) -> list[Candidate]:
     index = _token_index(actors)
     triggers = [(tok, kind) for tok in sent if tok.i not in index
                 for kind in [_trigger_kind(tok)] if kind]
-    blockers = {tok.i for tok, kind in triggers if kind in ("noun", "help_noun")}
+    blockers = {tok.i for tok, kind in triggers
+                if kind in ("noun", "help_noun") or tok.dep_ in ("amod", "acl")}
     sentence_lemmas = {t.lemma_.lower() for t in sent}
     out: list[Candidate] = []
     reader = _SentenceReader(sent, actors, index, blockers, ctx, sentence_lemmas, out)
@@ -313,7 +332,8 @@ class _SentenceReader:
     # helpers ---------------------------------------------------------------
     def roles(self, anchor, *free) -> dict[str, list[fr.Actor]]:
         blockers = self.blockers - {anchor.i, *(t.i for t in free)}
-        roles = _roles(anchor, self.actors, self.index, blockers)
+        roles = _roles(anchor, self.actors, self.index, blockers,
+                       inside=free[0] if free else None)
         if fr.is_verb(anchor) and not (roles.get(fr.SUBJ) or roles.get(fr.PASS_SUBJ)):
             self._inherit_subject(anchor, roles, blockers)
         return roles
@@ -415,17 +435,27 @@ class _SentenceReader:
         receivers = roles.get(fr.TO, []) + (roles.get(fr.PASS_SUBJ, []) if passive
                                             else roles.get(fr.OBJ, []))
         if givers and not receivers and rtype == "training" and verb.dep_ in ("amod", "acl"):
-            receivers = self._sentence_countries(givers)
+            # "ICHIP-mentored Croatian police officers"; else the sentence's other countries
+            blockers = self.blockers - {verb.i}
+            receivers = [a for a in self._actors_at(verb.head, blockers) if a not in givers]
+            if receivers:
+                self.add(givers, receivers, rtype, True, PREPOSITION, verb)
+                return
+            receivers = self._sentence_countries(givers, outside=self.blockers)
             self.add(givers, receivers, rtype, True, CROSS, verb)
             return
         self.add(givers, receivers, rtype, True, self._conf(givers + receivers, DIRECT), verb)
 
-    def _sentence_countries(self, exclude) -> list[fr.Actor]:
+    def _sentence_countries(self, exclude, outside=()) -> list[fr.Actor]:
+        """Countries of the sentence other than ``exclude``'s, and not inside the phrase
+        of another trigger (``outside``)."""
         excluded = {e for a in exclude for e in a.entity_ids}
         codes = {self.ctx.entities[e].country for e in excluded}
+        doc = self.sent.doc
         return [a for a in self.actors if not a.resolved and a.kinds == ("country",)
                 and a.entity_ids[0] not in excluded
-                and self.ctx.entities[a.entity_ids[0]].country not in codes]
+                and self.ctx.entities[a.entity_ids[0]].country not in codes
+                and not any(t.i in outside for t in doc[a.root].ancestors)]
 
     def read_hand_over(self, verb) -> None:
         roles = self.roles(verb)
@@ -452,6 +482,8 @@ class _SentenceReader:
         self.add_among(sharers + roles.get(fr.BETWEEN, []), rtype, LIST, verb)
 
     def read_sign(self, verb) -> None:
+        if self.lemmas & lx.SETTLEMENT_WORDS:
+            return
         roles = self.roles(verb)
         if not any(c.lemma_.lower() in lx.NOUN_TYPES and lx.NOUN_TYPES[c.lemma_.lower()]
                    == "agreement" for c in verb.children) and not roles.get(fr.WITH):
@@ -506,6 +538,13 @@ class _SentenceReader:
         if extradition:
             self.add(extradition, helpers, "legal_assistance", True, CROSS, trigger)
             return
+        if rtype == "legal_assistance":
+            abroad = self._sentence_countries(helpers)
+            if abroad:
+                self.add(abroad, helpers, rtype, True, CROSS, trigger)
+                return
+            rtype = "joint_operation" if self.lemmas & lx.OPERATION_CONTEXT \
+                else "general_cooperation"
         lead = self.lead_partners(helpers)
         self.add(helpers, lead, rtype, False, CROSS, trigger)
 
@@ -556,7 +595,7 @@ class _SentenceReader:
             if prep is None and vword in lx.RECEIVE_VERBS:
                 partners = partners + outer.get(fr.SUBJ, [])
                 helpers = helpers + outer.get(fr.FROM, [])
-            elif prep is None and noun.dep_ in ("dobj",):
+            elif prep is None and noun.dep_ in ("dobj",) and vword in lx.LIGHT_VERBS:
                 helpers = helpers + outer.get(fr.SUBJ, []) + outer.get(fr.BY, [])
                 partners = partners + outer.get(fr.TO, []) + outer.get(fr.OBJ, []) \
                     + outer.get(fr.WITH, [])
@@ -564,6 +603,11 @@ class _SentenceReader:
                 main = outer.get(fr.SUBJ, []) + outer.get(fr.BY, [])
                 if fr.is_passive(verb) and not main:
                     main = outer.get(fr.PASS_SUBJ, [])
+        if verb is None and noun.dep_ == "pobj" and noun.head.lower_ in ("with", "from") \
+                and noun.head.head.pos_ in ("NOUN", "PROPN"):
+            # "Croatian police officers, with assistance from Europol, ..."
+            main = [a for a in self._actors_at(noun.head.head, self.blockers - {noun.i})
+                    if a not in helpers]
         others = partners + main
         if helpers and others:
             conf = PREPOSITION if main and not partners else DIRECT
@@ -621,6 +665,9 @@ class _SentenceReader:
         parties = own.get(fr.OWNER, []) + own.get(fr.BY, [])
         partners = own.get(fr.WITH, [])
         between = own.get(fr.BETWEEN, [])
+        if rtype == "agreement" and (self.lemmas & lx.SETTLEMENT_WORDS or any(
+                c.lemma_.lower() in lx.SETTLEMENT_WORDS for c in noun.subtree)):
+            return                         # plea, settlement, deferred prosecution agreements
         if rtype == "intelligence_sharing" and not (vword in lx.SHARE_VERBS or vword in (
                 "provide", "pass", "give", "exchange", "share", "send")):
             return
@@ -710,6 +757,9 @@ _HEADLINE_VERBS = ({"lead", "host", "hold", "conduct", "sign", "launch", "co-hos
 def _governor(noun):
     """The verb a trigger noun hangs from, and the preposition between (None when the
     noun is the verb's subject or object)."""
+    for child in noun.children:
+        if child.dep_ == "relcl" and fr.lemma(child) in lx.LIGHT_VERBS:
+            return child, None             # "the training that the FBI provided to ..."
     head = noun.head
     if noun.dep_ in ("dobj", "nsubjpass", "nsubj", "attr", "oprd") and fr.is_verb(head):
         return head, None

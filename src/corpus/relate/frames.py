@@ -54,6 +54,8 @@ _KNOWN_VERBS = (set(lx.GIVE_VERBS) | lx.HAND_OVER_VERBS | lx.LIGHT_VERBS | set(l
 
 
 def is_verb(tok) -> bool:
+    if tok.lower_ in ("thanks", "thank") and tok.dep_ == "ROOT":
+        return True                        # "The FBI thanks ...", tagged as a plural noun
     return tok.pos_ in ("VERB", "AUX") or (tok.pos_ != "NOUN" and tok.tag_.startswith("VB"))
 
 
@@ -112,6 +114,9 @@ def role_of(actor: Actor, anchor, actor_tokens, blockers) -> str | None:
         return PASS_SUBJ
     if dep == "agent":
         return BY
+    if dep in ("dobj", "dative", "attr", "oprd", "iobj", "nsubjpass") and len(path) > 2 \
+            and path[-2].dep_ == "prep" and path[-2].lower_ in ("to", "from", "into"):
+        return TO if path[-2].lower_ != "from" else FROM   # "extradite the suspect to X"
     if dep in ("dobj", "dative", "attr", "oprd", "iobj"):
         return OBJ
     if dep == "prep":

@@ -99,6 +99,12 @@ JOINT_MODIFIERS = {"joint", "coordinated", "combined", "multinational", "interna
                    "parallel", "collaborative", "cooperative", "bilateral", "multilateral",
                    "co-ordinated", "concerted"}
 
+# agreements that settle a case rather than state cooperation
+SETTLEMENT_WORDS = {"plea", "settlement", "settle", "prosecution", "non-prosecution",
+                    "deferred", "consent", "allegation", "resolve", "restitution", "forfeit",
+                    "forfeiture", "sentencing", "guilty", "defendant", "lease", "purchase",
+                    "employment", "licensing", "license"}
+
 # -- modality ---------------------------------------------------------------
 PLANNED_HEADS = {"plan", "intend", "expect", "aim", "seek", "hope", "schedule", "prepare",
                  "want", "wish", "set", "pledge", "promise", "commit", "vow", "look"}
