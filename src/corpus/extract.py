@@ -1,0 +1,856 @@
+"""Document -> mentions, canonical entities and dates (spaCy + the knowledge base).
+
+Domain knowledge enters spaCy as two registered components, configured in one
+place (``COMPONENTS``):
+
+- ``corpus_knowledge``: PhraseMatchers fed from the knowledge base's surface forms
+  (case-insensitive names, case-sensitive acronyms) put candidate spans in
+  ``doc.spans["corpus_kb"]`` (label = kind, ``kb_id_`` = entry id);
+- ``corpus_resolver``: finds unknown agencies, units, programs and organisations by
+  their shape ("... Police", "Office of ...", "Operation X", "... Inc."), drops page
+  furniture (menu lines, teaser tails), reads acronym definitions ("Federal Bureau of
+  Investigation (FBI)"), and resolves every span to a canonical key, so "Israel
+  Police" and "the National Police of Israel" are one entity in every document.
+
+Entity ids are ``stable_id(kind, key)``: the key is the knowledge-base id for known
+entries, the ISO 3166-1 alpha-3 code for countries, and ``country|parent|core words``
+for entities the knowledge base does not know, so batches run anywhere agree.
+"""
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from corpus.config import Settings
+from corpus.dates import DATES_VERSION, find_dates
+from corpus.records import DateMention, Entity, Extraction, Mention, Rejection, stable_id
+
+EXTRACT_VERSION = "1"
+STAGE = "extract"
+
+# One place to configure the domain components (a user swaps the KB by path here or
+# in settings.extra["kb_path"]).
+COMPONENTS: dict[str, dict[str, Any]] = {
+    "corpus_knowledge": {"kb_path": None},
+    "corpus_resolver": {"kb_path": None, "menu_max_words": 8, "tail_after": 0.3},
+}
+PIECE_CHARS = 100_000          # a document is parsed in pieces of at most this size
+FULL_NLP_CHARS = 300_000       # beyond this, only the matchers run (no parser, no NER)
+
+# ------------------------------------------------------------------ word lists (shape rules)
+AGENCY_HEADS = frozenset("""
+police policía policia polícia polizia polizei politie policja politi poliisi polis
+gendarmerie gendarmería carabinieri guardia bureau directorate direction dirección
+direção directorate-general unit unidad unité agency agence agencia ministry ministère
+ministerio ministério department departamento office service servicio command division
+section centre center cell squad brigade brigada force taskforce commission authority
+administration prosecutor prosecution procuratorate procuraduría fiscalía parquet
+inspectorate guard secretariat academy embassy consulate customs groupe gruppo grupo
+corps marshals constabulary judiciaire interpol europol
+""".split())
+LEADING_HEADS = frozenset("""
+groupe brigade brigada direction dirección direção unidad unité agence agencia ministère
+ministerio ministério policía polícia polizia gendarmerie gendarmería guardia fiscalía
+procuraduría office bureau ministry department directorate agency division command
+centre center unit service
+""".split())
+PROGRAM_HEADS = frozenset("""
+program programme course training system initiative workshop seminar exercise strategy
+curriculum
+""".split())
+PROGRAM_LEADS = frozenset({"operation", "project", "operación", "opération", "operação",
+                           "operazione", "operatie"})
+ORG_HEADS = frozenset("""
+inc inc. corp corp. corporation llc l.l.c. ltd ltd. limited co. company group holdings bank
+foundation association institute university college times post news journal tribune
+herald gazette technologies solutions labs laboratories society coalition exchange
+airlines partners gmbh s.a. ag plc
+""".split())
+CONNECTORS = frozenset("""of for and & de la le du des del da do di on against the y e
+für der van von l' d' en""".split())
+# a possessive after these words is part of the name ("U.S. Attorney's Office")
+POSSESSIVE_KEEP = frozenset("""attorney attorneys prosecutor prosecutors general sheriff
+marshal marshals inspector controller commissioner people children""".split())
+LEAD_STRIP = frozenset("""the a an on in at for with by from this that these those last
+under according as after before during today yesterday both its their his her our each
+when while since if and but or to of also then said says new former acting assistant
+deputy special chief director head senior""".split())
+MONTH_WORDS = frozenset("""january february march april may june july august september
+october november december monday tuesday wednesday thursday friday saturday sunday""".split())
+# adjectives that make "National Police" generic: it names a body only with a country
+GENERIC_WORDS = frozenset("""national federal state local border judicial municipal military
+civil general central public security traffic tourist metropolitan city special
+criminal investigation investigations regional provincial county the""".split())
+PERSON_TITLES = frozenset("""director chief commissioner attorney general agent officer
+minister secretary ambassador president deputy assistant spokesperson spokesman
+superintendent inspector sergeant captain lieutenant colonel judge""".split())
+TAIL_MARKERS = re.compile(
+    r"^(?:##\s*Extraction Notes|Related Content|Related Stories|Related News|Related Links|"
+    r"Related Press Releases|Recent Press Releases|More Press Releases|More News|"
+    r"Previous|Next|Updated\s+\w+\.?\s+\d{1,2},\s+\d{4}|Component\(s\):?|Components:?|"
+    r"Topics?:?|Read More|Most Recent|Similar Stories|Press Release Archive)\s*$",
+    re.IGNORECASE)
+_VERBISH = re.compile(r"\b(?:is|are|was|were|has|have|had|will|said|says|to|be|been)\b")
+_ACRONYM_TOKEN = re.compile(r"^[A-Z][A-Za-z0-9&\-]{1,9}$")
+_QUOTE_OPEN = {"“", '"', "‘", "«"}
+_QUOTE_CLOSE = {"”", '"', "’", "»"}
+
+
+class ExtractError(RuntimeError):
+    """A document could not be analysed (the message says why)."""
+
+
+# ------------------------------------------------------------------ resolved mentions
+
+@dataclass(slots=True)
+class Resolved:
+    """One span resolved to a canonical entity (character offsets into ``doc.text``)."""
+
+    start: int
+    end: int
+    text: str
+    kind: str
+    key: str
+    name: str
+    country: str | None = None
+    kb_id: str | None = None
+    parent_key: str | None = None
+    parent_kind: str | None = None
+
+
+def entity_id(kind: str, key: str) -> str:
+    return stable_id(kind, key)
+
+
+def fold(text: str) -> str:
+    """Comparison key of a name: no accents, one quote style, case-folded, no "the"."""
+    from corpus.knowledge import normalize
+
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = normalize(text)
+    return re.sub(r"(?<=\b[a-z])\.(?=[a-z]\.|\s|$)", "", text).replace("..", ".")
+
+
+# ------------------------------------------------------------------ spaCy components
+
+@Language.factory("corpus_knowledge", default_config={"kb_path": None})
+def make_knowledge_matcher(nlp: Language, name: str, kb_path: str | None):
+    return KnowledgeMatcher(nlp, kb_path)
+
+
+class KnowledgeMatcher:
+    """Marks every knowledge-base surface form in ``doc.spans["corpus_kb"]``."""
+
+    def __init__(self, nlp: Language, kb_path: str | None = None):
+        from corpus.knowledge import load_kb
+
+        self.kb = load_kb(kb_path) if kb_path else load_kb()
+        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.kinds: dict[str, str] = {}
+        lower: dict[str, list[Doc]] = {}
+        exact: dict[str, list[Doc]] = {}
+        for form in self.kb.phrase_patterns():
+            self.kinds[form.entry_id] = form.kind
+            target = exact if form.case_sensitive else lower
+            target.setdefault(form.entry_id, []).append(nlp.make_doc(form.text))
+        for entry_id, docs in lower.items():
+            self.lower.add(entry_id, docs)
+        for entry_id, docs in exact.items():
+            self.exact.add(entry_id, docs)
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = []
+        for matcher in (self.lower, self.exact):
+            for match_id, start, end in matcher(doc):
+                entry_id = doc.vocab.strings[match_id]
+                spans.append(Span(doc, start, end, label=self.kinds[entry_id], kb_id=entry_id))
+        doc.spans["corpus_kb"] = spans
+        return doc
+
+
+@Language.factory("corpus_resolver", default_config={"kb_path": None, "menu_max_words": 8,
+                                                     "tail_after": 0.3})
+def make_resolver(nlp: Language, name: str, kb_path: str | None, menu_max_words: int,
+                  tail_after: float):
+    return Resolver(kb_path, menu_max_words, tail_after)
+
+
+@dataclass(slots=True)
+class _Cand:
+    start: int                      # token offsets
+    end: int
+    kind: str
+    source: str                     # kb, shape, ner, acronym
+    kb_id: str | None = None
+    priority: int = 0
+    owner: int | None = None        # index of the candidate this one belongs to ('s)
+    country_hint: str | None = None
+    extra: dict = field(default_factory=dict)
+
+
+class Resolver:
+    """Candidate spans -> resolved mentions in ``doc.user_data["corpus_mentions"]``."""
+
+    def __init__(self, kb_path: str | None = None, menu_max_words: int = 8,
+                 tail_after: float = 0.3):
+        from corpus.knowledge import load_kb
+
+        self.kb = load_kb(kb_path) if kb_path else load_kb()
+        self.menu_max_words = menu_max_words
+        self.tail_after = tail_after
+
+    # -- page furniture --------------------------------------------------------------
+    def boilerplate_ranges(self, text: str) -> list[tuple[int, int]]:
+        """Character ranges whose mentions do not count: menu-like lines, teaser tails."""
+        ranges: list[tuple[int, int]] = []
+        pos = 0
+        tail_from = int(len(text) * self.tail_after)
+        for line in text.splitlines(keepends=True):
+            start, pos = pos, pos + len(line)
+            body = line.strip()
+            if not body:
+                continue
+            if start >= tail_from and TAIL_MARKERS.match(body):
+                ranges.append((start, len(text)))
+                break
+            if self.is_menu_line(body):
+                ranges.append((start, pos))
+        return ranges
+
+    def is_menu_line(self, line: str) -> bool:
+        """Short, no verb, no sentence punctuation, title case: a menu item or banner."""
+        words = line.split()
+        if len(words) > self.menu_max_words:
+            return False
+        if line[-1] in ".!?;,\"”" or _VERBISH.search(line):
+            return False
+        if line.endswith(":") and len(words) > 3:
+            return False
+        for word in words:
+            w = word.strip("()[]“”\"'’,:|-–")
+            if w and w[0].islower() and w.lower() not in CONNECTORS and w.lower() not in {
+                    "a", "an", "in", "at", "to", "by", "with", "from", "or", "about", "your",
+                    "our", "us", "more", "all"}:
+                return False
+        return True
+
+    # -- the component -----------------------------------------------------------------
+    def __call__(self, doc: Doc) -> Doc:
+        doc.user_data["corpus_mentions"] = self.resolve(doc)
+        return doc
+
+    def resolve(self, doc: Doc) -> list[Resolved]:
+        text = doc.text
+        skip = self.boilerplate_ranges(text)
+        blocked = bytearray(len(text) + 1)
+        for a, b in skip:
+            blocked[a:b] = b"\x01" * (b - a)
+
+        def live(span_start: int, span_end: int) -> bool:
+            return not blocked[doc[span_start].idx]
+
+        cands: list[_Cand] = []
+        for span in doc.spans.get("corpus_kb", []):
+            if not live(span.start, span.end) or self.kb.is_stopword(span.text):
+                continue
+            cands.append(_Cand(span.start, span.end, span.label_, "kb", span.kb_id_, 3))
+        cands += self._shape_candidates(doc, live)
+        cands += self._quoted_programs(doc, live)
+        if doc.has_annotation("ENT_IOB"):
+            cands += self._ner_candidates(doc, live)
+        chosen = self._choose(doc, cands)
+        return self._canonicalise(doc, chosen, live)
+
+    # -- candidates ----------------------------------------------------------------------
+    @staticmethod
+    def _is_name_token(tok) -> bool:
+        t = tok.text
+        if not t or tok.is_space or "\n" in t:
+            return False
+        if t[0].isupper() or t[0].isdigit() and any(c.isupper() for c in t):
+            return True
+        if len(t) > 2 and t[:2].lower() in ("d’", "d'", "l’", "l'") and t[2:3].isupper():
+            return True
+        return False
+
+    def _runs(self, doc: Doc, live) -> list[tuple[int, int, int | None]]:
+        """Maximal runs of name tokens joined by connectors; (start, end, owner run)."""
+        runs: list[tuple[int, int, int | None]] = []
+        i, n = 0, len(doc)
+        owner: int | None = None
+        while i < n:
+            if not self._is_name_token(doc[i]):
+                owner = None
+                i += 1
+                continue
+            start = i
+            j = i + 1
+            while j < n:
+                tok = doc[j]
+                if self._is_name_token(tok):
+                    j += 1
+                    continue
+                low = tok.lower_
+                if (low in CONNECTORS and j + 1 < n and (self._is_name_token(doc[j + 1])
+                        or doc[j + 1].lower_ in ("the", "la", "le", "l'", "l’")
+                        and j + 2 < n and self._is_name_token(doc[j + 2]))):
+                    j += 1
+                    continue
+                if low in ("'s", "’s", "'", "’") and doc[j - 1].lower_ in POSSESSIVE_KEEP \
+                        and j + 1 < n and self._is_name_token(doc[j + 1]):
+                    j += 1
+                    continue
+                break
+            while j > start and doc[j - 1].lower_ in CONNECTORS:
+                j -= 1
+            if j > start and live(start, j):
+                runs.append((start, j, owner))
+                owner = len(runs) - 1
+            else:
+                owner = None
+            # a possessive links this run to the next one ("Europol's EC3")
+            if j < n and doc[j].lower_ in ("'s", "’s") and j + 1 < n \
+                    and self._is_name_token(doc[j + 1]) and owner is not None:
+                i = j + 1
+                continue
+            owner = None
+            i = max(j, i + 1)
+        return runs
+
+    def _shape_candidates(self, doc: Doc, live) -> list[_Cand]:
+        out: list[_Cand] = []
+        runs = self._runs(doc, live)
+        index_of: dict[int, int] = {}
+        for r, (start, end, owner) in enumerate(runs):
+            while start < end and (doc[start].lower_ in LEAD_STRIP
+                                   or doc[start].lower_ in MONTH_WORDS):
+                start += 1
+            if start >= end:
+                continue
+            cand = self._classify(doc, start, end)
+            if cand is None:
+                continue
+            cand.owner = index_of.get(owner) if owner is not None else None
+            if owner is not None and cand.owner is None:
+                cand.extra["owner_span"] = (runs[owner][0], runs[owner][1])
+            index_of[r] = len(out)
+            out.append(cand)
+        return out
+
+    def _classify(self, doc: Doc, start: int, end: int) -> _Cand | None:
+        words = [t.lower_ for t in doc[start:end]]
+        if words[0] in PROGRAM_LEADS and end - start >= 2:
+            return _Cand(start, end, "program", "shape", priority=2)
+        # the last head word decides; what follows it must be an "of ..." phrase
+        for k in range(len(words) - 1, -1, -1):
+            w = words[k]
+            tail = words[k + 1:]
+            tail_ok = not tail or tail[0] in CONNECTORS
+            if w in PROGRAM_HEADS and tail_ok and k > 0:
+                return _Cand(start, end, "program", "shape", priority=2)
+            if w in ORG_HEADS and tail_ok and k > 0:
+                return _Cand(start, end, "organization", "shape", priority=1)
+            if w in AGENCY_HEADS and (tail_ok or k == 0 and w in LEADING_HEADS
+                                      or w in ("police", "policía", "polícia", "polizia")
+                                      and len(tail) <= 2):
+                if len(words) == 1 or all(x in GENERIC_WORDS or x in AGENCY_HEADS
+                                          for x in words):
+                    return _Cand(start, end, "agency", "shape", priority=1,
+                                 extra={"generic": True})
+                if words[-1] in PERSON_TITLES:
+                    return None
+                return _Cand(start, end, "agency", "shape", priority=2)
+        return None
+
+    def _quoted_programs(self, doc: Doc, live) -> list[_Cand]:
+        """“Title” Course / the “Title” program: a quoted title next to a program word."""
+        out = []
+        for i, tok in enumerate(doc):
+            if tok.text not in _QUOTE_OPEN:
+                continue
+            for j in range(i + 2, min(i + 16, len(doc))):
+                if doc[j].text in _QUOTE_CLOSE:
+                    inner = doc[i + 1:j]
+                    if not live(i, j) or not inner.text[:1].isupper():
+                        break
+                    after = doc[j + 1].lower_ if j + 1 < len(doc) else ""
+                    before = doc[i - 1].lower_ if i > 0 else ""
+                    if after in PROGRAM_HEADS:
+                        out.append(_Cand(i, j + 2, "program", "shape", priority=2))
+                    elif before in PROGRAM_HEADS or before in PROGRAM_LEADS \
+                            or before.endswith("-sponsored"):
+                        out.append(_Cand(i + 1, j, "program", "shape", priority=2))
+                    break
+                if "\n" in doc[j].text:
+                    break
+        return out
+
+    def _ner_candidates(self, doc: Doc, live) -> list[_Cand]:
+        """spaCy's ORG spans, kept only when their shape says organisation or agency."""
+        out = []
+        for ent in doc.ents:
+            if ent.label_ != "ORG" or not live(ent.start, ent.end):
+                continue
+            if self.kb.is_stopword(ent.text):
+                continue
+            last = ent[-1].lower_
+            if last in ORG_HEADS and len(ent) > 1:
+                out.append(_Cand(ent.start, ent.end, "organization", "ner", priority=0))
+        return out
+
+    # -- choosing ------------------------------------------------------------------------
+    def _choose(self, doc: Doc, cands: list[_Cand]) -> list[_Cand]:
+        """Non-overlapping spans: longest first, then knowledge base over shape rules.
+
+        A shape span that only adds a place tail to a known agency ("U.S. Attorney's
+        Office for the Eastern District of Missouri") gives way to the known agency."""
+        kb_agencies = [c for c in cands if c.source == "kb" and c.kind == "agency"]
+        for c in cands:
+            if c.source != "shape" or c.kind != "agency":
+                continue
+            for k in kb_agencies:
+                if k.start == c.start and k.end < c.end and doc[k.end].lower_ in ("for", "in"):
+                    c.priority = -1
+        cands = [c for c in cands if c.priority >= 0]
+        order = sorted(range(len(cands)), key=lambda i: (-(cands[i].end - cands[i].start),
+                                                         -cands[i].priority, cands[i].start))
+        taken = [False] * (len(doc) + 1)
+        chosen_idx = []
+        for i in order:
+            c = cands[i]
+            if any(taken[c.start:c.end]):
+                continue
+            taken[c.start:c.end] = [True] * (c.end - c.start)
+            chosen_idx.append(i)
+        chosen = [cands[i] for i in sorted(chosen_idx, key=lambda i: cands[i].start)]
+        # nested country words inside a chosen agency name also name the country
+        for c in cands:
+            if c.kind == "country" and c.source == "kb" and any(
+                    o.kind == "agency" and o.start <= c.start and c.end <= o.end
+                    and (o.start, o.end) != (c.start, c.end) for o in chosen):
+                chosen.append(_Cand(c.start, c.end, "country", "kb", c.kb_id, 3,
+                                    extra={"nested": True}))
+        # possessive owners: remember which chosen span precedes "'s"
+        by_span = {(c.start, c.end): c for c in chosen}
+        for c in chosen:
+            owner_span = c.extra.get("owner_span")
+            if c.start >= 2 and doc[c.start - 1].lower_ in ("'s", "’s"):
+                for o in chosen:
+                    if o.end == c.start - 1 and o is not c:
+                        c.extra["owner"] = o
+                        break
+            elif owner_span and owner_span in by_span:
+                c.extra["owner"] = by_span[owner_span]
+        chosen.sort(key=lambda c: (c.start, c.end))
+        return chosen
+
+    # -- canonicalisation -------------------------------------------------------------
+    def _country_split(self, doc: Doc, start: int, end: int) -> tuple[str | None, int, int]:
+        """A country word at the start ("Ukrainian", "Ukraine's") or end ("of Ukraine")
+        of a name: (iso3, core start, core end)."""
+        for k in range(min(4, end - start - 1), 0, -1):
+            code = self.kb.country_code(doc[start:start + k].text)
+            if code:
+                s = start + k
+                if s < end and doc[s].lower_ in ("'s", "’s"):
+                    s += 1
+                return code, s, end
+        for k in range(start + 2, end):
+            if doc[k - 1].lower_ in ("of", "de", "du", "del", "des") \
+                    and self.kb.country_code(doc[k:end].text):
+                return self.kb.country_code(doc[k:end].text), start, k - 1
+        return None, start, end
+
+    def _canonicalise(self, doc: Doc, chosen: list[_Cand], live) -> list[Resolved]:
+        kb = self.kb
+        text = doc.text
+        out: list[Resolved] = []
+        resolved_of: dict[int, Resolved] = {}
+        country_counts = Counter()
+        for c in chosen:
+            if c.kind == "country":
+                country_counts[c.kb_id] += 1
+        doc_countries = [code for code, _ in country_counts.most_common() if code]
+        acronyms: dict[str, Resolved] = {}
+
+        def make(c: _Cand) -> Resolved | None:
+            span = doc[c.start:c.end]
+            surface = span.text.strip("“”\"' ")
+            a, b = span.start_char, span.end_char
+            if c.source == "kb" and c.kb_id:
+                entry = kb.by_id.get(c.kb_id)
+                if entry is None:
+                    return None
+                if c.kind == "country":
+                    if self._not_a_country(doc, c):
+                        return None
+                    return Resolved(a, b, span.text, "country", entry.id, entry.name, entry.id,
+                                    entry.id)
+                if entry.country is None and c.kind == "agency":
+                    scoped = kb.lookup(span.text, country=doc_countries[0]) \
+                        if doc_countries else None
+                    if scoped is not None and scoped.kind == entry.kind:
+                        entry = scoped
+                parent = entry.parent
+                return Resolved(a, b, span.text, entry.kind, "kb:" + entry.id, entry.name,
+                                entry.country, entry.id,
+                                ("kb:" + parent) if parent else None,
+                                kb.by_id[parent].kind if parent and parent in kb.by_id else None)
+            if kb.is_stopword(surface) or len(surface) < 3:
+                return None
+            if c.kind == "program":
+                name = re.sub(r"[“”\"]", "", surface).strip()
+                name = re.sub(r"\s+", " ", name)
+                entry = kb.lookup(name, kinds=("program",))
+                if entry is not None:
+                    return Resolved(a, b, span.text, "program", "kb:" + entry.id, entry.name,
+                                    entry.country, entry.id)
+                return Resolved(a, b, span.text, "program", "|" + fold(name), name)
+            if c.kind == "organization":
+                entry = kb.lookup(surface, kinds=("organization",))
+                if entry is not None:
+                    return Resolved(a, b, span.text, "organization", "kb:" + entry.id,
+                                    entry.name, entry.country, entry.id)
+                return Resolved(a, b, span.text, "organization", "|" + fold(surface), surface)
+            # agencies found by shape
+            owner = c.extra.get("owner")
+            owner_res = resolved_of.get(id(owner)) if owner is not None else None
+            code, cs, ce = self._country_split(doc, c.start, c.end)
+            entry = kb.lookup(span.text, country=code or (owner_res.country if owner_res
+                                                          and owner_res.kind == "country"
+                                                          else None), kinds=("agency",))
+            if entry is None and doc_countries and c.extra.get("generic"):
+                for country in doc_countries[:3]:
+                    entry = kb.lookup(span.text, country=country, kinds=("agency",))
+                    if entry is not None:
+                        break
+            if entry is not None:
+                parent = entry.parent
+                return Resolved(a, b, span.text, "agency", "kb:" + entry.id, entry.name,
+                                entry.country, entry.id, ("kb:" + parent) if parent else None,
+                                "agency" if parent else None)
+            core = doc[cs:ce].text if ce > cs else span.text
+            core_words = fold(core).split()
+            if not core_words or all(w in GENERIC_WORDS or w in AGENCY_HEADS
+                                     for w in core_words) and code is None:
+                if owner_res is not None and owner_res.kind == "country":
+                    code = owner_res.country
+                else:
+                    return None          # "the National Police" with no country: generic
+            if len(core_words) == 1 and core_words[0] in AGENCY_HEADS:
+                if code is None:
+                    return None
+            parent_key = parent_kind = None
+            country = code
+            # a known agency at the start of the name is its parent ("FBI Atlanta Field Office")
+            inner = [k for k in chosen_kb if k.start == c.start and k.end < c.end
+                     and k.kind == "agency"]
+            if inner:
+                p = kb.by_id.get(inner[0].kb_id)
+                if p is not None:
+                    parent_key, parent_kind = "kb:" + p.id, "agency"
+                    country = country or p.country
+                    core = doc[inner[0].end:c.end].text
+            if owner_res is not None:
+                if owner_res.kind == "country":
+                    country = country or owner_res.country
+                elif owner_res.kind == "agency":
+                    parent_key, parent_kind = owner_res.key, "agency"
+                    country = country or owner_res.country
+            key = "|".join([code or "", parent_key or "", fold(core)])
+            name = re.sub(r"\s+", " ", span.text.strip())
+            if name.lower().startswith("the "):
+                name = name[4:]
+            return Resolved(a, b, span.text, "agency", key, name, country, None, parent_key,
+                            parent_kind)
+
+        chosen_kb = [c for c in chosen if c.source == "kb"]
+        for c in chosen:
+            res = make(c)
+            if res is None:
+                continue
+            resolved_of[id(c)] = res
+            out.append(res)
+        out = self._acronyms(doc, out, acronyms, live)
+        return out
+
+    def _not_a_country(self, doc: Doc, c: _Cand) -> bool:
+        """"Jordan" the person, "Georgia" the US state, "Chad" the first name."""
+        span = doc[c.start:c.end]
+        if span.ents and any(e.label_ == "PERSON" for e in span.ents if e.start <= c.start
+                             and e.end >= c.end):
+            return True
+        if c.kb_id == "GEO" and c.start >= 2 and doc[c.start - 1].text == "," \
+                and doc[c.start - 2].text[:1].isupper():
+            return True
+        if len(span) == 1 and span.text.isupper() and len(span.text) == 2 \
+                and span.text not in ("US", "UK", "EU"):
+            return True
+        return False
+
+    def _acronyms(self, doc: Doc, out: list[Resolved], acronyms: dict[str, Resolved],
+                  live) -> list[Resolved]:
+        """"Long Name (ACR)" and "Long Name, or ACR," define ACR for this document."""
+        text = doc.text
+        by_end = {r.end: r for r in out if r.kind != "country"}
+        taken = [(r.start, r.end) for r in out]
+        pattern = re.compile(r"\s*(?:\(\s*|,\s+or\s+)(?:the\s+)?([A-Z][A-Za-z0-9&\-]{1,9})"
+                             r"(?:\s*\)|(?=[,.;\s]))")
+        for end, res in sorted(by_end.items()):
+            m = pattern.match(text, end)
+            if not m or not _ACRONYM_TOKEN.match(m.group(1)):
+                continue
+            acr = m.group(1)
+            if sum(ch.isupper() for ch in acr) < 2:
+                continue
+            if acr in acronyms:
+                continue
+            acronyms[acr] = res
+        if not acronyms:
+            return out
+        extra: list[Resolved] = []
+        for acr, res in acronyms.items():
+            for m in re.finditer(r"(?<![\w.])" + re.escape(acr) + r"(?![\w])", text):
+                a, b = m.span()
+                if any(s <= a < e or s < b <= e for s, e in taken):
+                    # a knowledge-base reading of the acronym gives way to the definition
+                    clash = [r for r in out if r.start == a and r.end == b
+                             and r.key != res.key and r.kind != "country"]
+                    for r in clash:
+                        out.remove(r)
+                        taken.remove((r.start, r.end))
+                    if not clash:
+                        continue
+                if not self._live_char(doc, a, live):
+                    continue
+                extra.append(Resolved(a, b, acr, res.kind, res.key, res.name, res.country,
+                                      res.kb_id, res.parent_key, res.parent_kind))
+                taken.append((a, b))
+        out = sorted(out + extra, key=lambda r: (r.start, r.end))
+        return out
+
+    @staticmethod
+    def _live_char(doc: Doc, char: int, live) -> bool:
+        span = doc.char_span(char, char + 1, alignment_mode="expand")
+        return span is None or live(span.start, span.end)
+
+
+# ------------------------------------------------------------------ the stage
+
+@functools.lru_cache(maxsize=4)
+def _components(models: tuple[str, ...], kb_path: str | None):
+    from corpus.nlp import _load_spacy
+
+    nlp = _load_spacy(models, ())
+    knowledge = nlp.create_pipe("corpus_knowledge",
+                                config={**COMPONENTS["corpus_knowledge"], "kb_path": kb_path})
+    resolver = nlp.create_pipe("corpus_resolver",
+                               config={**COMPONENTS["corpus_resolver"], "kb_path": kb_path})
+    return nlp, knowledge, resolver
+
+
+def pipeline(settings: Settings):
+    """(nlp, knowledge matcher, resolver) for these settings, built once per process."""
+    from corpus.nlp import load_spacy
+
+    load_spacy(settings)            # raises ModelNotInstalled with a helpful message
+    return _components(tuple(settings.spacy_models), settings.extra.get("kb_path"))
+
+
+def split_pieces(text: str, size: int) -> list[tuple[int, int]]:
+    """(start, end) pieces of at most ``size`` characters, cut after a line break or a
+    space where possible, so every piece is tokenised as the whole text would be."""
+    pieces = []
+    start, n = 0, len(text)
+    while start < n:
+        end = min(start + size, n)
+        if end < n:
+            cut = text.rfind("\n", start + size // 2, end)
+            if cut < 0:
+                cut = text.rfind(" ", start + size // 2, end)
+            if cut >= 0:
+                end = cut + 1
+        pieces.append((start, end))
+        start = end
+    return pieces
+
+
+@dataclass(slots=True)
+class _Job:
+    doc_index: int
+    offset: int
+    full: bool
+
+
+def extract_batch(docs: Sequence[dict], settings: Settings) -> Extraction:
+    """Mentions, entities, dates and relations of a batch of documents (pure, no database)."""
+    from corpus.relate import find_relations
+
+    nlp, knowledge, resolver = pipeline(settings)
+    piece_chars = min(int(settings.extra.get("extract_piece_chars", PIECE_CHARS)),
+                      nlp.max_length - 1)
+    full_chars = int(settings.extra.get("extract_full_nlp_chars", FULL_NLP_CHARS))
+    result = Extraction()
+    texts: list[str] = []
+    jobs: list[_Job] = []
+    fast: list[tuple[int, int, str]] = []
+    wanted: list[int] = []
+    for i, d in enumerate(docs):
+        language = (d.get("language") or "en").lower()
+        text = d.get("text") or ""
+        if language[:2] not in settings.languages or not text.strip():
+            result.done_doc_ids.append(d["doc_id"])
+            continue
+        wanted.append(i)
+        for a, b in split_pieces(text, piece_chars):
+            if a < full_chars:
+                jobs.append(_Job(i, a, True))
+                texts.append(text[a:b])
+            else:
+                fast.append((i, a, text[a:b]))
+
+    parsed: dict[int, list[tuple[int, Doc]]] = {i: [] for i in wanted}
+    n_process = max(1, int(settings.nlp_processes))
+    if n_process > 1 and len(texts) < 4 * settings.nlp_batch:
+        n_process = 1               # forking costs more than it saves on a small batch
+    for job, doc in zip(jobs, nlp.pipe(texts, batch_size=settings.nlp_batch,
+                                       n_process=n_process)):
+        parsed[job.doc_index].append((job.offset, knowledge(doc)))
+    for i, offset, piece in fast:
+        parsed[i].append((offset, knowledge(nlp.make_doc(piece))))
+
+    entities: dict[str, Entity] = {}
+    for i in wanted:
+        d = docs[i]
+        doc_id = d["doc_id"]
+        try:
+            mentions, found, dates, full_doc = _analyse(d, parsed[i], resolver, nlp)
+        except Exception as exc:  # a bad document must not fail the batch
+            result.rejections.append(Rejection(
+                str(d.get("url") or d.get("source") or doc_id), STAGE,
+                f"entity extraction failed: {exc.__class__.__name__}: {exc}"[:500]))
+            result.done_doc_ids.append(doc_id)
+            continue
+        for e in found.values():
+            known = entities.get(e.entity_id)
+            if known is None:
+                entities[e.entity_id] = e
+            else:
+                known.aliases = sorted(set(known.aliases) | set(e.aliases))
+        relations = []
+        if full_doc is not None and mentions:
+            try:
+                relations = find_relations(full_doc, [m for m in mentions
+                                                       if m.end_char <= len(full_doc.text)],
+                                           found, doc_id=doc_id, published=d.get("published"),
+                                           date_mentions=dates)
+            except Exception as exc:
+                result.rejections.append(Rejection(
+                    str(d.get("url") or d.get("source") or doc_id), "relate",
+                    f"relation finding failed: {exc.__class__.__name__}: {exc}"[:500]))
+        result.mentions += mentions
+        result.dates += dates
+        result.relations += relations
+        result.done_doc_ids.append(doc_id)
+    result.entities = list(entities.values())
+    return result
+
+
+def _analyse(d: dict, pieces: list[tuple[int, Doc]], resolver: Resolver, nlp):
+    doc_id = d["doc_id"]
+    text = d.get("text") or ""
+    pieces.sort(key=lambda p: p[0])
+    full = [doc for _, doc in pieces if doc.has_annotation("DEP")]
+    full_doc: Doc | None = None
+    if len(full) == 1:
+        full_doc = full[0]
+    elif len(full) > 1:
+        joined = Doc.from_docs(full, ensure_whitespace=False)
+        full_doc = joined if joined.text == text[:len(joined.text)] else full[0]
+    resolved: list[Resolved] = []
+    if full_doc is not None and len(full) > 1 and full_doc.text != full[0].text:
+        full_doc.spans["corpus_kb"] = [
+            Span(full_doc, s.start + base, s.end + base, label=s.label_, kb_id=s.kb_id_)
+            for base, piece in _token_bases(full) for s in piece.spans["corpus_kb"]]
+        resolved += resolver.resolve(full_doc)
+        rest = [(o, p) for o, p in pieces if not p.has_annotation("DEP")]
+    else:
+        rest = pieces
+    for offset, piece in rest:
+        for r in resolver.resolve(piece):
+            r.start += offset
+            r.end += offset
+            resolved.append(r)
+    # one canonical entity per key; its name is the longest knowledge-base or first form
+    entities: dict[str, Entity] = {}
+    mentions: list[Mention] = []
+    for r in resolved:
+        eid = entity_id(r.kind, r.key)
+        parent_id = entity_id(r.parent_kind or "agency", r.parent_key) if r.parent_key else None
+        if eid not in entities:
+            entities[eid] = Entity(eid, r.name, r.kind, r.country, [r.text.strip()],
+                                   parent_id, r.kb_id)
+        else:
+            e = entities[eid]
+            if r.text.strip() not in e.aliases:
+                e.aliases.append(r.text.strip())
+            e.country = e.country or r.country
+            e.parent_id = e.parent_id or parent_id
+        mentions.append(Mention(doc_id, eid, r.kind, text[r.start:r.end], r.start, r.end))
+    _add_parents(entities, resolved)
+    tail = _tail_start(resolver, text)
+    dates = [DateMention(doc_id, f.text, f.start, f.end, f.value, f.granularity)
+             for f in find_dates(text, d.get("published"))
+             if tail is None or f.start < tail]
+    return mentions, entities, dates, full_doc
+
+
+def _token_bases(docs: list[Doc]):
+    base = 0
+    for doc in docs:
+        yield base, doc
+        base += len(doc)
+
+
+def _tail_start(resolver: Resolver, text: str) -> int | None:
+    """Where the teaser/footer tail of a page begins, if it has one."""
+    ranges = [r for r in resolver.boilerplate_ranges(text) if r[1] == len(text)]
+    return ranges[-1][0] if ranges else None
+
+
+def _add_parents(entities: dict[str, Entity], resolved: list[Resolved]) -> None:
+    """Parents named by key but not mentioned still get an entity row (known entries)."""
+    from corpus.knowledge import load_kb
+
+    kb = load_kb()
+    for r in resolved:
+        if not r.parent_key or not r.parent_key.startswith("kb:"):
+            continue
+        pid = entity_id(r.parent_kind or "agency", r.parent_key)
+        if pid in entities:
+            continue
+        entry = kb.by_id.get(r.parent_key[3:])
+        if entry is None:
+            continue
+        grand = ("kb:" + entry.parent) if entry.parent else None
+        entities[pid] = Entity(pid, entry.name, entry.kind, entry.country, [entry.name],
+                               entity_id("agency", grand) if grand else None, entry.id)
+
+
+def consolidate(con, settings: Settings) -> int:
+    """Corpus-wide pass: entities whose parent row is missing get it from the knowledge
+    base; ids never change. Returns the number of rows added or updated."""
+    from corpus.store import extract as extract_store
+
+    return extract_store.fill_missing_parents(con)
