@@ -34,7 +34,7 @@ def write_slices(folder: Path, first: int = 4, second: int = 6) -> tuple[Path, P
     with source.open(encoding="utf-8") as fh:
         for line in fh:
             record = json.loads(line)
-            if 150 <= len((record.get("text") or "").split()) <= 600:
+            if 350 <= len((record.get("text") or "").split()) <= 800:
                 records.append(record)
             if len(records) == first + second:
                 break

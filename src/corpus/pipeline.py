@@ -334,18 +334,48 @@ def _doc_label(doc: dict[str, Any]) -> str:
 def _isolate(docs: list[dict[str, Any]], work: Callable[[list[dict[str, Any]]], Any],
              stage: str) -> tuple[list[Any], list[Rejection], list[str]]:
     """Run ``work`` on the batch; when it fails, split the batch to find the documents
-    that break it and reject those (with the error), so one bad document never fails a run."""
+    that break it and reject those (with the error), so one bad document never fails a
+    run. When two different documents fail alone with the batch's very error, the fault
+    is not in the documents (a broken model or knowledge base): the step fails instead
+    of rejecting the whole corpus."""
     try:
         return [work(docs)], [], []
-    except (KeyboardInterrupt, SystemExit, MemoryError):
+    except _FATAL:
+        raise
+    except Exception as exc:
+        if len(docs) > 1 and _fails_alike(work, docs[0], exc) and _fails_alike(work, docs[-1], exc):
+            raise StageFailed(f"the {stage} step fails on every document: "
+                              f"{exc.__class__.__name__}: {exc}") from exc
+        return _bisect(docs, work, stage)
+
+
+_FATAL = (KeyboardInterrupt, SystemExit, MemoryError)
+
+
+def _fails_alike(work: Callable[[list[dict[str, Any]]], Any], doc: dict[str, Any],
+                 error: Exception) -> bool:
+    try:
+        work([doc])
+    except _FATAL:
+        raise
+    except Exception as exc:
+        return type(exc) is type(error) and str(exc) == str(error)
+    return False
+
+
+def _bisect(docs: list[dict[str, Any]], work: Callable[[list[dict[str, Any]]], Any],
+            stage: str) -> tuple[list[Any], list[Rejection], list[str]]:
+    try:
+        return [work(docs)], [], []
+    except _FATAL:
         raise
     except Exception as exc:
         if len(docs) == 1:
             reason = f"the {stage} step failed on this document: {exc.__class__.__name__}: {exc}"
             return [], [Rejection(_doc_label(docs[0]), stage, reason[:500])], [docs[0]["doc_id"]]
         middle = len(docs) // 2
-        left = _isolate(docs[:middle], work, stage)
-        right = _isolate(docs[middle:], work, stage)
+        left = _bisect(docs[:middle], work, stage)
+        right = _bisect(docs[middle:], work, stage)
         return left[0] + right[0], left[1] + right[1], left[2] + right[2]
 
 
