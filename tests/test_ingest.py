@@ -463,3 +463,16 @@ def test_touched_but_unchanged_file_is_skipped(tmp_path, local_settings):
     second = ingest_sources(con, [str(path)], local_settings)
     assert second.skipped_unchanged == first.inputs and second.documents_added == 0
     con.close()
+
+
+def test_a_fixed_input_leaves_rejected(con, tmp_path, local_settings):
+    path = tmp_path / "release.txt"
+    path.write_text("Europol helped.", encoding="utf-8")
+    ingest_sources(con, [str(path)], local_settings)
+    assert _rows(con, "SELECT stage FROM rejected") == [("clean",)]
+    rec = _records()[BUGAT_OPA]
+    path.write_text(rec["text"].split("For Immediate Release")[1], encoding="utf-8")
+    ingest_sources(con, [str(path)], local_settings)
+    assert _count(con, "rejected") == 0
+    assert _rows(con, "SELECT d.source, s.version FROM documents d JOIN stage_done s "
+                      "USING (doc_id) WHERE s.stage = 'ingest'") == [(str(path), "ingest-1")]

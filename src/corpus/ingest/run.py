@@ -382,7 +382,9 @@ class _Batcher:
         self.con.execute("BEGIN TRANSACTION")
         try:
             ingest_store.replace_documents(self.con, [d.doc_id for d in documents])
+            ingest_store.clear_rejections(self.con, [d.source for d in documents])
             store.write_documents(self.con, documents)
+            store.mark_stage_done(self.con, "ingest", INGEST_VERSION, [d.doc_id for d in documents])
             store.write_rejections(self.con, rejections)
             store.mark_sources_seen(self.con, seen)
             ingest_store.add_line_stats(self.con, line_counts, host_counts)

@@ -157,3 +157,15 @@ def replace_documents(con: Connection, doc_ids: Sequence[str]) -> int:
     finally:
         con.unregister("_replaced")
     return len(present)
+
+
+def clear_rejections(con: Connection, sources: Sequence[str]) -> None:
+    """Forget earlier rejections of inputs that are now documents (a fixed file, a page
+    that answers again), so each input is in exactly one of the two tables."""
+    if not sources:
+        return
+    con.register("_accepted", pd.DataFrame({"source": sorted(set(sources))}))
+    try:
+        con.execute("DELETE FROM rejected WHERE source IN (SELECT source FROM _accepted)")
+    finally:
+        con.unregister("_accepted")
