@@ -6,7 +6,7 @@ process shares one ``KnowledgeBase``.
 
 Surface forms are compared after ``normalize()``: casefold, one style of quotes,
 apostrophes and dashes, collapsed whitespace, no leading "the", no possessive
-"'s". Acronyms (2-6 capitals or digits, e.g. "FBI", "US", "EC3") are compared
+"'s", no trailing acronym in brackets ("Federal Bureau of Investigation (FBI)"). Acronyms (2-6 capitals or digits, e.g. "FBI", "US", "EC3") are compared
 exactly, so the country "US" is not the pronoun "us".
 """
 from __future__ import annotations
@@ -67,7 +67,7 @@ class SurfaceForm:
     text: str
     entry_id: str
     kind: str
-    case_sensitive: bool             # match on ORTH (acronyms) rather than LOWER
+    case_sensitive: bool             # match on ORTH (acronyms, one-word names), not LOWER
 
 
 # --------------------------------------------------------------------------- normalisation
@@ -79,9 +79,18 @@ _QUOTES = str.maketrans({
     "\u2015": "-", "\u2212": "-", "\u00a0": " ", "\u202f": " ", "\u2009": " ",
 })
 _POSSESSIVE = re.compile(r"(?<=\w)'s?(?=\W|$)")
+_TRAILING_ACRONYM = re.compile(r"\s*\((?=(?:[^)]*[A-Z]){2})[A-Z0-9./&-]{2,12}\)?\s*$")
 _SPACES = re.compile(r"\s+")
 _ACRONYM = re.compile(r"^(?=(?:.*[A-Z]){2})[A-Z0-9]{2,6}$")
-_EDGE_PUNCT = " \t\n\"'()[]{},;:"
+_EDGE_PUNCT = " \t\n\"'[]{},;:"
+
+
+def _strip_edges(text: str) -> str:
+    """Edge punctuation off; brackets too, unless they are balanced ("Cocos (Keeling) Islands")."""
+    text = text.strip(_EDGE_PUNCT)
+    if text.count("(") != text.count(")") or (text.startswith("(") and text.endswith(")")):
+        text = text.strip(_EDGE_PUNCT + "()")
+    return text
 
 
 def unify_punctuation(text: str) -> str:
@@ -96,17 +105,20 @@ def is_acronym(surface: str) -> bool:
 
 def normalize(surface: str) -> str:
     """The comparison key of a surface form (see the module docstring)."""
-    text = unify_punctuation(surface).strip(_EDGE_PUNCT)
-    text = _POSSESSIVE.sub("", text)
+    text = unify_punctuation(surface)
+    stripped = _TRAILING_ACRONYM.sub("", text)   # "Federal Bureau of Investigation (FBI)"
+    if _strip_edges(stripped):
+        text = stripped
+    text = _POSSESSIVE.sub("", _strip_edges(text))
     text = text.replace(" & ", " and ").casefold()
     if text.startswith("the "):
         text = text[4:]
-    return _SPACES.sub(" ", text).strip(_EDGE_PUNCT)
+    return _strip_edges(_SPACES.sub(" ", text))
 
 
 def _key(surface: str) -> tuple[bool, str]:
     """(case_sensitive, key): acronyms keep their case, everything else is normalised."""
-    stripped = unify_punctuation(surface).strip(_EDGE_PUNCT)
+    stripped = _strip_edges(unify_punctuation(surface))
     if stripped.startswith(("the ", "The ")):
         stripped = stripped[4:]
     stripped = _POSSESSIVE.sub("", stripped)
@@ -265,8 +277,8 @@ class KnowledgeBase:
     def phrase_patterns(self, kinds: Sequence[str] | None = None) -> list[SurfaceForm]:
         """Literal surface forms that name exactly one entry, for a PhraseMatcher.
 
-        ``case_sensitive`` forms (acronyms) belong in a matcher on ORTH, the others in a
-        matcher on LOWER. Quote variants are included (’ and '), since the matcher
+        ``case_sensitive`` forms (acronyms and one-word names) belong in a matcher on
+        ORTH, the others in a matcher on LOWER. Quote variants are included (’ and '), since the matcher
         does not normalise; ambiguous forms and the stop list are left out.
         """
         forms: dict[tuple[str, str], SurfaceForm] = {}
@@ -279,16 +291,15 @@ class KnowledgeBase:
             for surface in surfaces:
                 if self.lookup(surface) is not entry or self.is_stopword(surface):
                     continue
-                sensitive = _key(surface)[0]
-                for text in _quote_variants(surface):
+                for text, sensitive in _matcher_variants(surface):
                     forms.setdefault((text, entry.id), SurfaceForm(text, entry.id, entry.kind,
                                                                    sensitive))
         for key, ids in self._overrides.items():
             if len(ids) == 1 and (kinds is None or self.by_id[ids[0]].kind in kinds):
                 entry = self.by_id[ids[0]]
-                for text in _quote_variants(key[1]):
+                for text, sensitive in _matcher_variants(key[1]):
                     forms.setdefault((text, entry.id), SurfaceForm(text, entry.id, entry.kind,
-                                                                   key[0]))
+                                                                   sensitive))
         return list(forms.values())
 
     def entity_ruler_patterns(self, nlp, kinds: Sequence[str] | None = None,
@@ -309,6 +320,22 @@ class KnowledgeBase:
                 "id": form.entry_id,
             })
         return patterns
+
+
+def _matcher_variants(surface: str) -> list[tuple[str, bool]]:
+    """(text, case_sensitive) forms of one alias for a matcher that does not normalise.
+
+    Acronyms and one-word names ("Signal", "Chad", "Europol") must keep their case,
+    otherwise the ordinary words "signal" or "chad" would match; their all-capitals
+    form is added for headlines. Longer names match in any case.
+    """
+    text = unify_punctuation(surface)
+    if is_acronym(text):
+        return [(v, True) for v in _quote_variants(text)]
+    if " " not in text:
+        variants = dict.fromkeys([*_quote_variants(text), *_quote_variants(text.upper())])
+        return [(v, True) for v in variants]
+    return [(v, False) for v in _quote_variants(surface)]
 
 
 def _quote_variants(surface: str) -> list[str]:
@@ -348,6 +375,14 @@ def _word_order_variants(entry: KbEntry, country: Country) -> tuple[list[str], l
             continue
         text = unify_punctuation(alias)
         core = _split_of_place(text, place_keys)
+        qualified = _QUALIFIER.match(text)
+        if core is None and qualified and normalize(qualified.group(2)) in place_keys:
+            core = qualified.group(1)    # "Ministry of Justice (Israel)"
+        if core is None:
+            for place in places:             # "Department of Justice Canada"
+                if len(text) > len(place) + 1 and normalize(text).endswith(" " + normalize(place)):
+                    core = text[:len(text) - len(place)].strip()
+                    break
         if core is None:
             for prefix in sorted(places + adjectives, key=len, reverse=True):
                 for candidate in (prefix + "'s ", prefix + " "):
@@ -358,11 +393,27 @@ def _word_order_variants(entry: KbEntry, country: Country) -> tuple[list[str], l
                     break
         if not core or len(core) < 4:
             continue
-        cores.append(core)
-        variants += [f"{core} of {p}" for p in places[:2]]
-        variants += [f"{p} {core}" for p in places[:2]]
-        variants += [f"{a} {core}" for a in adjectives]
+        for form in _core_forms(core):
+            cores.append(form)
+            variants += [f"{form} of {p}" for p in places[:2]]
+            variants += [f"{p} {form}" for p in places[:2]]
+            variants += [f"{a} {form}" for a in adjectives]
     return variants, cores
+
+
+_QUALIFIER = re.compile(r"^(.+?) \(([^()]+)\)$")
+_MINISTRY_OF = re.compile(r"^(Ministry|Department) of (?:the )?(.+)$", re.IGNORECASE)
+
+
+def _core_forms(core: str) -> list[str]:
+    """A generic name and its usual rewordings: "Ministry of the Interior",
+    "Ministry of Interior", "Interior Ministry"."""
+    forms = [core]
+    match = _MINISTRY_OF.match(core)
+    if match and " " not in match.group(2).strip():
+        kind, topic = match.group(1).title(), match.group(2)
+        forms += [f"{kind} of {topic}", f"{kind} of the {topic}", f"{topic} {kind}"]
+    return list(dict.fromkeys(forms))
 
 
 def _validate_country(value: str, countries: dict[str, Country], where: str) -> str | None:
