@@ -96,11 +96,17 @@ def find_relations(doc, mentions: Sequence[Mention], entities: Mapping[str, Enti
 
 # -- actors -----------------------------------------------------------------
 def _actors_by_sentence(doc, mentions, entities) -> dict[int, list[fr.Actor]]:
+    """Actors per sentence start; a name nested in a longer name ("Burkinabe" in
+    "Burkinabe National Police") is part of it, not an actor of its own."""
     out: dict[int, list[fr.Actor]] = {}
-    for m in mentions:
+    taken: set[int] = set()
+    for m in sorted(mentions, key=lambda m: (m.start_char - m.end_char, m.start_char)):
         span = doc.char_span(m.start_char, m.end_char, alignment_mode="expand")
         if span is None or len(span) == 0:
             continue
+        if any(t.i in taken for t in span):
+            continue
+        taken.update(t.i for t in span)
         root = span.root
         actor = fr.Actor((m.entity_id,), root.i, frozenset(t.i for t in span),
                          kinds=(entities[m.entity_id].kind,))
@@ -786,6 +792,9 @@ def _acceptable(cand: Candidate, entities: Mapping[str, Entity]) -> bool:
         return False
     if _is_ancestor(s, t, entities) or _is_ancestor(t, s, entities):
         return False
+    if s.parent_id and s.parent_id == t.parent_id and s.kind == t.kind == "agency" \
+            and s.country and s.country == t.country:
+        return False                    # two field offices of one agency
     if (s.kind == "country") != (t.kind == "country") and s.country and s.country == t.country:
         return False                    # an agency and its own country
     names_s = {n.lower().replace("’", "'") for n in [s.name, *s.aliases]}
