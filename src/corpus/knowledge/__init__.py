@@ -103,6 +103,7 @@ def is_acronym(surface: str) -> bool:
     return bool(_ACRONYM.match(surface.strip()))
 
 
+@functools.lru_cache(maxsize=262144)
 def normalize(surface: str) -> str:
     """The comparison key of a surface form (see the module docstring)."""
     text = unify_punctuation(surface)
@@ -116,6 +117,7 @@ def normalize(surface: str) -> str:
     return _strip_edges(_SPACES.sub(" ", text))
 
 
+@functools.lru_cache(maxsize=262144)
 def _key(surface: str) -> tuple[bool, str]:
     """(case_sensitive, key): acronyms keep their case, everything else is normalised."""
     stripped = _strip_edges(unify_punctuation(surface))
@@ -188,8 +190,10 @@ class KnowledgeBase:
     def __init__(self, *, entries: list[KbEntry], countries: dict[str, Country], version: str,
                  stoplist: Iterable[str], overrides: dict[tuple[bool, str], tuple[str, ...]],
                  index: dict[tuple[bool, str], tuple[str, ...]],
-                 scoped: dict[tuple[str, str], str], path: Path):
+                 scoped: dict[tuple[str, str], str], path: Path,
+                 derived: dict[str, list[str]] | None = None):
         self.entries = entries
+        self._derived = derived or {}     # entry id -> word-order variants of its names
         self.by_id: dict[str, KbEntry] = {e.id: e for e in entries}
         self.countries = countries
         self.version = version
@@ -285,7 +289,7 @@ class KnowledgeBase:
         for entry in self.entries:
             if kinds is not None and entry.kind not in kinds:
                 continue
-            surfaces = [entry.name, *entry.aliases]
+            surfaces = [entry.name, *entry.aliases, *self._derived.get(entry.id, ())]
             if entry.kind == "country":
                 surfaces += list(self.countries[entry.id].demonyms)
             for surface in surfaces:
@@ -353,6 +357,12 @@ _OF_PLACE = re.compile(r" (?:of|de|del|de la|du|da|do|des|di|della|van|von) (?:t
                        re.IGNORECASE)
 
 
+def _usable_place(alias: str) -> bool:
+    """Short, Latin-script other names ("Holland", "U.S."), not acronyms or official titles."""
+    return (not is_acronym(alias) and len(alias.split()) <= 2 and alias.isascii()
+            and not alias.lower().startswith(("republic", "kingdom", "state of", "the ")))
+
+
 def _split_of_place(text: str, place_keys: set[str]) -> str | None:
     """The core of "<core> of <place>" when <place> is one of ``place_keys``."""
     for match in _OF_PLACE.finditer(text):
@@ -365,9 +375,11 @@ def _word_order_variants(entry: KbEntry, country: Country) -> tuple[list[str], l
     """Other word orders of an agency's names: ("National Police of Ukraine",
     "Ukrainian National Police", "Ukraine National Police"), and the generic core
     ("National Police") that names the entry once the country is known."""
-    places = [country.name, *[a for a in country.aliases if not is_acronym(a)]][:4]
-    adjectives = list(country.demonyms[:3])
-    place_keys = {normalize(p) for p in places}
+    places = [country.name, *[a for a in country.aliases if _usable_place(a)]][:3]
+    demonyms = set(country.demonyms)
+    adjectives = [d for d in country.demonyms
+                  if not (d.endswith("s") and d[:-1] in demonyms)][:3]   # not "Ukrainians"
+    place_keys = {normalize(p) for p in (country.name, *country.aliases)}
     variants: list[str] = []
     cores: list[str] = []
     for alias in (entry.name, *entry.aliases):
@@ -397,6 +409,7 @@ def _word_order_variants(entry: KbEntry, country: Country) -> tuple[list[str], l
             cores.append(form)
             variants += [f"{form} of {p}" for p in places[:2]]
             variants += [f"{p} {form}" for p in places[:2]]
+            variants += [f"{p}'s {form}" for p in places[:2]]
             variants += [f"{a} {form}" for a in adjectives]
     return variants, cores
 
@@ -412,7 +425,9 @@ def _core_forms(core: str) -> list[str]:
     match = _MINISTRY_OF.match(core)
     if match and " " not in match.group(2).strip():
         kind, topic = match.group(1).title(), match.group(2)
-        forms += [f"{kind} of {topic}", f"{kind} of the {topic}", f"{topic} {kind}"]
+        forms.append(f"{topic} {kind}")
+        if topic.lower() == "interior":
+            forms += [f"{kind} of Interior", f"{kind} of the Interior"]
     return list(dict.fromkeys(forms))
 
 
@@ -530,6 +545,7 @@ def _build(path: Path) -> KnowledgeBase:
     by_id = {e.id: e for e in entries}
     claims: dict[tuple[bool, str], list[_Claim]] = defaultdict(list)
     scoped: dict[tuple[str, str], str] = {}
+    derived: dict[str, list[str]] = {}
     for entry in entries:
         where = origin[entry.id]
         for surface in dict.fromkeys((entry.name, *entry.aliases)):
@@ -540,6 +556,7 @@ def _build(path: Path) -> KnowledgeBase:
                 claims[key].append(_Claim(entry.id, where, False))
         if entry.kind == "agency" and entry.country:
             variants, cores = _word_order_variants(entry, countries[entry.country])
+            derived[entry.id] = variants
             for surface in variants:
                 key = _key(surface)
                 if all(c.entry_id != entry.id for c in claims[key]):
@@ -570,7 +587,7 @@ def _build(path: Path) -> KnowledgeBase:
     stoplist = _read_lines(path / "stoplist.txt")
     return KnowledgeBase(entries=entries, countries=countries, version=version,
                          stoplist=stoplist, overrides=overrides, index=index, scoped=scoped,
-                         path=path)
+                         path=path, derived=derived)
 
 
 @functools.lru_cache(maxsize=4)
