@@ -120,7 +120,7 @@ def sniff(data: bytes, name: str = "", content_type: str | None = None) -> str:
 def read_pdf(data: bytes) -> tuple[str, str | None, date | None]:
     """Text, title and creation date of a PDF."""
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import LimitReachedError
 
     try:
         reader = PdfReader(io.BytesIO(data))
@@ -130,7 +130,12 @@ def read_pdf(data: bytes) -> tuple[str, str | None, date | None]:
         meta = reader.metadata
     except ParseError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+    except LimitReachedError as exc:
+        raise ParseError(f"the PDF expands beyond pypdf's safety limits (a decompression "
+                         f"bomb?): {exc}") from None
+    except MemoryError:
+        raise ParseError("the PDF needs more memory than is safe to read") from None
+    except Exception as exc:  # pypdf raises many types on broken files; all mean unreadable
         raise ParseError(f"unreadable PDF ({type(exc).__name__}: {exc})") from None
     text = "\n\n".join(p.strip() for p in pages if p.strip())
     if not text:

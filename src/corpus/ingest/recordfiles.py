@@ -56,6 +56,9 @@ def _jsonl_rows(text: str) -> Iterator[tuple[int, dict | None, str | None]]:
         except json.JSONDecodeError as exc:
             yield lineno, None, f"line {lineno} is not valid JSON ({exc.msg})"
             continue
+        except RecursionError:
+            yield lineno, None, f"line {lineno} is JSON nested too deeply to read"
+            continue
         if not isinstance(value, dict):
             yield lineno, None, f"line {lineno} is JSON but not an object with url/title/text"
             continue

@@ -6,7 +6,8 @@ read with the same fingerprint. Each batch is written in one transaction, so a r
 that crashes can simply be run again.
 
 In folders, hidden files and folders (``.name``) and ``README*`` / ``LICENSE*``
-files are skipped: they describe a corpus, they are not part of it.
+files are skipped: they describe a corpus, they are not part of it. Symbolic
+links that lead out of the folder are not followed.
 """
 from __future__ import annotations
 
@@ -116,14 +117,21 @@ def _count_suffix(fingerprint: str | None) -> int:
     return 1
 
 
-def _walk(folder: Path) -> Iterator[Path]:
+def _walk(folder: Path) -> Iterator[Path | Rejection]:
+    """Files under ``folder``, sorted; symbolic links that lead outside it are not followed."""
+    top = folder.resolve()
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             lower = name.lower()
             if name.startswith(".") or lower.startswith(SKIPPED_NAMES):
                 continue
-            yield Path(root) / name
+            path = Path(root) / name
+            if path.is_symlink() and not path.resolve().is_relative_to(top):
+                yield Rejection(str(path), "ingest", "a symbolic link that leads out of the "
+                                "folder given: not followed")
+                continue
+            yield path
 
 
 class _Reader:
@@ -144,7 +152,10 @@ class _Reader:
             path = Path(source)
             if path.is_dir():
                 for file in _walk(path):
-                    yield from self._file(file)
+                    if isinstance(file, Rejection):
+                        yield file
+                    else:
+                        yield from self._file(file)
             elif path.is_file():
                 yield from self._file(path)
             elif "://" in source:
@@ -204,6 +215,14 @@ class _Reader:
                                     max_bytes=self.settings.max_download_bytes)
             except InputError as exc:
                 yield Rejection(source, exc.stage, str(exc))
+                return
+            except RecursionError:
+                yield Rejection(source, "parse", "markup nested too deeply to read")
+                return
+            except Exception as exc:  # a parser's bug on strange input must not stop the run
+                log.warning("reading %s failed", source, exc_info=True)
+                yield Rejection(source, "parse", f"could not be read ({type(exc).__name__}: "
+                                f"{str(exc)[:200]})")
                 return
             doc.fingerprint = fingerprint
             yield doc
