@@ -71,9 +71,12 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # in 2016 / since 2019 / between 2014 and 2016 / fiscal year 2020 / early 2020
     ("year", re.compile(
         r"\b(?P<trigger>(?:in|since|during|until|till|from|by|through|throughout|between|"
-        r"before|after|of|to|and|early|late|mid|mid-|year|fiscal year|FY|spring|summer|"
+        r"before|after|of|to|and|early|late|mid|mid-|year|fiscal year|FY|spring|summer|around|"
+        r"circa|about|'s|’s|"
         r"autumn|fall|winter|end of|beginning of|start of)\s+)"
         r"(?P<y>(?:19|20)\d\d)(?![\w/-]|\.\d|,\d|\s*(?:%|percent|U\.S\.C|USC))", re.IGNORECASE)),
+    # the 2025 International Drug Conference
+    ("year", re.compile(r"\b(?P<trigger>the\s+)(?P<y>(?:19|20)\d\d)(?=\s+[A-Z][a-z])")),
     # 2014-2016 / 2014 to 2016 after a trigger ("from 2014 to 2016") handled by "year"
     # relative forms
     ("relative", re.compile(

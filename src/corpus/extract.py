@@ -55,7 +55,7 @@ ministerio ministério department departamento office service servicio command d
 section centre center cell squad brigade brigada force taskforce commission authority
 administration prosecutor prosecution procuratorate procuraduría fiscalía parquet
 inspectorate guard secretariat academy embassy consulate customs groupe gruppo grupo
-corps marshals constabulary judiciaire interpol europol
+corps marshals constabulary judiciaire
 """.split())
 LEADING_HEADS = frozenset("""
 groupe brigade brigada direction dirección direção unidad unité agence agencia ministère
@@ -73,7 +73,7 @@ ORG_HEADS = frozenset("""
 inc inc. corp corp. corporation llc l.l.c. ltd ltd. limited co. company group holdings bank
 foundation association institute university college times post news journal tribune
 herald gazette technologies solutions labs laboratories society coalition exchange
-airlines partners gmbh s.a. ag plc
+airlines partners gmbh s.a. ag plc centers
 """.split())
 CONNECTORS = frozenset("""of for and & de la le du des del da do di on against the y e
 für der van von l' d' en""".split())
@@ -88,15 +88,16 @@ MONTH_WORDS = frozenset("""january february march april may june july august sep
 october november december monday tuesday wednesday thursday friday saturday sunday""".split())
 # adjectives that make "National Police" generic: it names a body only with a country
 GENERIC_WORDS = frozenset("""national federal state local border judicial municipal military
-civil general central public security traffic tourist metropolitan city special
+civil general central public traffic tourist metropolitan city special
 criminal investigation investigations regional provincial county the""".split())
 PERSON_TITLES = frozenset("""director chief commissioner attorney general agent officer
 minister secretary ambassador president deputy assistant spokesperson spokesman
-superintendent inspector sergeant captain lieutenant colonel judge""".split())
+superintendent inspector sergeant captain lieutenant colonel judge rector mayor prime
+head martyrs members member""".split())
 TAIL_MARKERS = re.compile(
     r"^(?:##\s*Extraction Notes|Related Content|Related Stories|Related News|Related Links|"
     r"Related Press Releases|Recent Press Releases|More Press Releases|More News|"
-    r"Previous|Next|Updated\s+\w+\.?\s+\d{1,2},\s+\d{4}|Component\(s\):?|Components:?|"
+    r"Previous|Next|Updated:?\s+\w+\.?\s+\d{1,2},\s+\d{4}|Updated:?\s+\d{1,2}/\d{1,2}/\d{4}|Component\(s\):?|Components:?|"
     r"Topics?:?|Read More|Most Recent|Similar Stories|Press Release Archive)\s*$",
     re.IGNORECASE)
 _VERBISH = re.compile(r"\b(?:is|are|was|were|has|have|had|will|said|says|to|be|been)\b")
@@ -211,6 +212,19 @@ class Resolver:
         self.tail_after = tail_after
 
     # -- page furniture --------------------------------------------------------------
+    def title_case_ranges(self, text: str) -> list[tuple[int, int]]:
+        """Headline lines (most words capitalised): shape rules do not run there."""
+        ranges = []
+        pos = 0
+        for line in text.splitlines(keepends=True):
+            start, pos = pos, pos + len(line)
+            words = [w for w in re.findall(r"[^\W\d_][\w’'-]*", line)
+                     if w.lower() not in CONNECTORS and w.lower() not in ("a", "an", "in",
+                                                                          "at", "to", "by")]
+            if len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.8 * len(words):
+                ranges.append((start, pos))
+        return ranges
+
     def boilerplate_ranges(self, text: str) -> list[tuple[int, int]]:
         """Character ranges whose mentions do not count: menu-like lines, teaser tails."""
         ranges: list[tuple[int, int]] = []
@@ -233,7 +247,8 @@ class Resolver:
         words = line.split()
         if len(words) > self.menu_max_words:
             return False
-        if line[-1] in ".!?;,\"”" or _VERBISH.search(line):
+        if line[-1] in "!?;,\"”" or line[-1] == "." and len(words) > 3 \
+                or _VERBISH.search(line):
             return False
         if line.endswith(":") and len(words) > 3:
             return False
@@ -241,7 +256,7 @@ class Resolver:
             w = word.strip("()[]“”\"'’,:|-–")
             if w and w[0].islower() and w.lower() not in CONNECTORS and w.lower() not in {
                     "a", "an", "in", "at", "to", "by", "with", "from", "or", "about", "your",
-                    "our", "us", "more", "all"}:
+                    "our", "us", "more", "all", "v.", "vs.", "et", "al", "al."}:
                 return False
         return True
 
@@ -260,15 +275,34 @@ class Resolver:
         def live(span_start: int, span_end: int) -> bool:
             return not blocked[doc[span_start].idx]
 
+        header_end = len(text) * 0.25
+        headers = set()
+        for a, b in skip:
+            if b - a < 120 and a < header_end:
+                line = text[a:b].strip()
+                headers.add(line)
+                headers.add(line.split(",")[0].strip())
         cands: list[_Cand] = []
         for span in doc.spans.get("corpus_kb", []):
-            if not live(span.start, span.end) or self.kb.is_stopword(span.text):
+            if self.kb.is_stopword(span.text):
                 continue
+            if not live(span.start, span.end):
+                # the publisher's name alone on a header line still names it
+                if not (span.label_ in ("agency", "organization") and span.text in headers
+                        and span.start_char < header_end):
+                    continue
             cands.append(_Cand(span.start, span.end, span.label_, "kb", span.kb_id_, 3))
-        cands += self._shape_candidates(doc, live)
-        cands += self._quoted_programs(doc, live)
+        titled = bytearray(len(text) + 1)
+        for a, b in self.title_case_ranges(text):
+            titled[a:b] = b"\x01" * (b - a)
+
+        def body(span_start: int, span_end: int) -> bool:
+            return live(span_start, span_end) and not titled[doc[span_start].idx]
+
+        cands += self._shape_candidates(doc, body)
+        cands += self._quoted_programs(doc, body)
         if doc.has_annotation("ENT_IOB"):
-            cands += self._ner_candidates(doc, live)
+            cands += self._ner_candidates(doc, body)
         chosen = self._choose(doc, cands)
         return self._canonicalise(doc, chosen, live)
 
@@ -302,6 +336,23 @@ class Resolver:
                     j += 1
                     continue
                 low = tok.lower_
+                if tok.text in ("-", "‑", "–") and not doc[j - 1].whitespace_ \
+                        and not tok.whitespace_ and j + 1 < n \
+                        and self._is_name_token(doc[j + 1]):
+                    j += 2
+                    continue
+                if low == "in" and doc[j - 1].lower_ in ("embassy", "consulate") \
+                        and j + 1 < n and self._is_name_token(doc[j + 1]):
+                    j += 2
+                    continue
+                if tok.text == "(" and j + 3 < n and self._is_name_token(doc[j + 1]) \
+                        and not doc[j + 1].is_upper and doc[j + 2].text == ")" \
+                        and self._is_name_token(doc[j + 3]):
+                    j += 4
+                    continue
+                if low in ("and", "&") and (j + 1 < n and doc[j + 1].lower_ == "the"
+                                            or doc[j - 1].lower_ in AGENCY_HEADS):
+                    break
                 if (low in CONNECTORS and j + 1 < n and (self._is_name_token(doc[j + 1])
                         or doc[j + 1].lower_ in ("the", "la", "le", "l'", "l’")
                         and j + 2 < n and self._is_name_token(doc[j + 2]))):
@@ -333,9 +384,14 @@ class Resolver:
         runs = self._runs(doc, live)
         index_of: dict[int, int] = {}
         for r, (start, end, owner) in enumerate(runs):
+            persons = [k for k in range(start, end) if doc[k].ent_type_ == "PERSON"]
+            if persons:
+                start = persons[-1] + 1
             while start < end and (doc[start].lower_ in LEAD_STRIP
-                                   or doc[start].lower_ in MONTH_WORDS):
+                                   or doc[start].lower_ in MONTH_WORDS
+                                   or doc[start].lower_ in CONNECTORS):
                 start += 1
+            start = self._after_title(doc, start, end)
             if start >= end:
                 continue
             cand = self._classify(doc, start, end)
@@ -347,6 +403,25 @@ class Resolver:
             index_of[r] = len(out)
             out.append(cand)
         return out
+
+    @staticmethod
+    def _after_title(doc: Doc, start: int, end: int) -> int:
+        """"Rector of the Security Academy" names the academy: when the words before the
+        first "of" hold no head word, the name starts after it."""
+        words = [t.lower_ for t in doc[start:end]]
+        if "of" not in words:
+            return start
+        k = words.index("of")
+        before = words[:k]
+        if not before or any(w in AGENCY_HEADS or w in ORG_HEADS or w in PROGRAM_HEADS
+                             for w in before):
+            return start
+        if not any(w in AGENCY_HEADS or w in ORG_HEADS for w in words[k + 1:]):
+            return start
+        s = start + k + 1
+        while s < end and doc[s].lower_ in CONNECTORS:
+            s += 1
+        return s
 
     def _classify(self, doc: Doc, start: int, end: int) -> _Cand | None:
         words = [t.lower_ for t in doc[start:end]]
@@ -362,10 +437,12 @@ class Resolver:
             if w in ORG_HEADS and tail_ok and k > 0:
                 return _Cand(start, end, "organization", "shape", priority=1)
             if w in AGENCY_HEADS and (tail_ok or k == 0 and w in LEADING_HEADS
-                                      or w in ("police", "policía", "polícia", "polizia")
+                                      or w in ("police", "policía", "polícia", "polizia",
+                                               "embassy", "consulate")
                                       and len(tail) <= 2):
                 if len(words) == 1 or all(x in GENERIC_WORDS or x in AGENCY_HEADS
-                                          for x in words):
+                                          for x in words) and any(
+                                              x in GENERIC_WORDS for x in words):
                     return _Cand(start, end, "agency", "shape", priority=1,
                                  extra={"generic": True})
                 if words[-1] in PERSON_TITLES:
@@ -404,9 +481,12 @@ class Resolver:
                 continue
             if self.kb.is_stopword(ent.text):
                 continue
-            last = ent[-1].lower_
-            if last in ORG_HEADS and len(ent) > 1:
-                out.append(_Cand(ent.start, ent.end, "organization", "ner", priority=0))
+            start = ent.start
+            for k in range(ent.start, ent.end):
+                if doc[k].text[:1].islower():
+                    start = k + 1
+            if ent.end - start > 1 and ent[-1].lower_ in ORG_HEADS and live(start, ent.end):
+                out.append(_Cand(start, ent.end, "organization", "ner", priority=0))
         return out
 
     # -- choosing ------------------------------------------------------------------------
@@ -423,6 +503,32 @@ class Resolver:
                 if k.start == c.start and k.end < c.end and doc[k.end].lower_ in ("for", "in"):
                     c.priority = -1
         cands = [c for c in cands if c.priority >= 0]
+        for c in list(cands):
+            if c.source != "shape" or c.kind != "agency":
+                continue
+            for k in kb_agencies:
+                if k.end == c.end and k.start > c.start + 1 \
+                        and doc[k.start - 1].lower_ in ("of", "the") \
+                        and any(t.lower_ in AGENCY_HEADS for t in doc[c.start:k.start - 1]):
+                    cut = k.start - 1
+                    while cut > c.start and doc[cut - 1].lower_ in CONNECTORS | {"of"}:
+                        cut -= 1
+                    if doc[cut].lower_ in ("of", "the"):
+                        c.end = cut
+                        while c.end > c.start and doc[c.end - 1].lower_ in CONNECTORS:
+                            c.end -= 1
+                        c.extra["parent_cand"] = k
+                    break
+        countries = {(c.start): c for c in cands if c.kind == "country" and c.source == "kb"}
+        for k in kb_agencies:
+            entry = self.kb.by_id.get(k.kb_id)
+            nxt = countries.get(k.end)
+            if entry is None or entry.country is not None or nxt is None \
+                    or entry.category != "international" or k.end == 0:
+                continue
+            if doc[k.end - 1].whitespace_ and "\n" not in doc[k.end - 1].whitespace_:
+                cands.append(_Cand(k.start, nxt.end, "agency", "national_office", k.kb_id, 3,
+                                   extra={"country": nxt.kb_id}))
         order = sorted(range(len(cands)), key=lambda i: (-(cands[i].end - cands[i].start),
                                                          -cands[i].priority, cands[i].start))
         taken = [False] * (len(doc) + 1)
@@ -440,6 +546,15 @@ class Resolver:
                     o.kind == "agency" and o.start <= c.start and c.end <= o.end
                     and (o.start, o.end) != (c.start, c.end) for o in chosen):
                 chosen.append(_Cand(c.start, c.end, "country", "kb", c.kb_id, 3,
+                                    extra={"nested": True}))
+        # "U.S. Department of State's Bureau of Counterterrorism" as one known name still
+        # names the department
+        for c in cands:
+            if c.source == "kb" and c.kind == "agency" and c.end < len(doc) \
+                    and doc[c.end].lower_ in ("'s", "’s") and any(
+                    o.start <= c.start and c.end < o.end and o.kind != "country"
+                    for o in chosen):
+                chosen.append(_Cand(c.start, c.end, c.kind, "kb", c.kb_id, 3,
                                     extra={"nested": True}))
         # possessive owners: remember which chosen span precedes "'s"
         by_span = {(c.start, c.end): c for c in chosen}
@@ -488,6 +603,12 @@ class Resolver:
             span = doc[c.start:c.end]
             surface = span.text.strip("“”\"' ")
             a, b = span.start_char, span.end_char
+            if c.source == "national_office":
+                parent = kb.by_id[c.kb_id]
+                code = c.extra["country"]
+                name = re.sub(r"\s+", " ", span.text)
+                return Resolved(a, b, span.text, "agency", f"{code}|kb:{parent.id}|national office",
+                                name, code, None, "kb:" + parent.id, "agency")
             if c.source == "kb" and c.kb_id:
                 entry = kb.by_id.get(c.kb_id)
                 if entry is None:
@@ -531,7 +652,7 @@ class Resolver:
                                                           and owner_res.kind == "country"
                                                           else None), kinds=("agency",))
             if entry is None and doc_countries and c.extra.get("generic"):
-                for country in doc_countries[:3]:
+                for country in doc_countries:
                     entry = kb.lookup(span.text, country=country, kinds=("agency",))
                     if entry is not None:
                         break
@@ -553,6 +674,10 @@ class Resolver:
                     return None
             parent_key = parent_kind = None
             country = code
+            pc = c.extra.get("parent_cand")
+            if pc is not None and pc.kb_id in kb.by_id:
+                owner_res = Resolved(0, 0, "", "agency", "kb:" + pc.kb_id, "",
+                                     kb.by_id[pc.kb_id].country, pc.kb_id)
             # a known agency at the start of the name is its parent ("FBI Atlanta Field Office")
             inner = [k for k in chosen_kb if k.start == c.start and k.end < c.end
                      and k.kind == "agency"]
@@ -591,6 +716,11 @@ class Resolver:
         if span.ents and any(e.label_ == "PERSON" for e in span.ents if e.start <= c.start
                              and e.end >= c.end):
             return True
+        for ent in doc.ents:
+            if ent.start <= c.start and c.end <= ent.end and (ent.end - ent.start) > len(span) \
+                    and ent.label_ in ("GPE", "LOC", "FAC") \
+                    and self.kb.country_code(ent.text) is None:
+                return True
         if c.kb_id == "GEO" and c.start >= 2 and doc[c.start - 1].text == "," \
                 and doc[c.start - 2].text[:1].isupper():
             return True
