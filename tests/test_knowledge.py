@@ -85,6 +85,19 @@ def test_acronyms_are_case_sensitive(kb):
     assert kb.lookup("Federal Bureau of Investigation").id == "usa-fbi"
 
 
+def test_generic_national_names_need_the_texts_country(kb):
+    burkina_police = kb.lookup("Burkinabe National Police")
+    assert burkina_police.country == "BFA"
+    assert kb.lookup("Police Nationale", country="BFA") is burkina_police
+    assert kb.lookup("Police Nationale").country == "FRA"
+    assert kb.lookup("Ministry of Justice", country="ISR").id == "isr-moj"
+    assert kb.lookup("Justice Ministry", country="ISR").id == "isr-moj"
+    assert kb.lookup("Israeli Ministry of Justice").id == "isr-moj"
+    assert kb.lookup("Ministry of Justice") is None
+    assert kb.lookup("National Central Bureau", country="USA").id == "usa-interpol-washington"
+    assert kb.lookup("Federal Bureau of Investigation (FBI)").id == "usa-fbi"
+
+
 def test_shared_names_follow_the_texts_country(kb):
     assert kb.lookup("OFAC", country="FRA").id == "fra-ofac"
     assert kb.lookup("OFAC").id == "usa-ofac"
@@ -106,6 +119,8 @@ def test_phrase_patterns_cover_acronyms_exactly(kb):
     assert not by_text[("Federal Bureau of Investigation", "usa-fbi")].case_sensitive
     assert ("Europol’s European Cybercrime Centre", "int-europol-ec3") in by_text
     assert not any(f.text == "National Police" for f in forms)
+    assert ("Israel’s Ministry of Justice", "isr-moj") in by_text      # derived word order
+    assert by_text[("Chad", "TCD")].case_sensitive                   # not the word "chad"
 
 
 def test_entity_ruler_patterns_find_agencies_in_a_real_sentence(kb):
