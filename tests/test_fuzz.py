@@ -222,6 +222,85 @@ def test_text_in_any_encoding(ingester, text, encoding, suffix):
     ingester.ingest(text.encode(encoding, "replace"), suffix)
 
 
+# --------------------------------------------------------------- downloads
+
+class FuzzServer:
+    """A 127.0.0.1 server that answers each /fuzz/N with whatever the example asks for."""
+
+    def __init__(self):
+        from hostile.httpserver import LocalServer
+        self.responses: dict[str, tuple[int, dict[str, str], bytes]] = {}
+        self.server = LocalServer()
+        self.server.routes["/robots.txt"] = lambda h: self._send(h, (404, {}, b""))
+        self.server.start()
+        self.counter = itertools.count()
+
+    def _send(self, handler, response):
+        status, headers, body = response
+        handler.send_response(status)
+        for key, value in headers.items():
+            handler.send_header(key, value)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    def serve(self, status: int, headers: dict[str, str], body: bytes) -> str:
+        path = f"/fuzz/{next(self.counter)}"
+        self.responses[path] = (status, headers, body)
+        self.server.routes[path] = lambda h, p=path: self._send(h, self.responses[p])
+        return self.server.url(path)
+
+
+@pytest.fixture(scope="module")
+def fuzz_server():
+    server = FuzzServer()
+    yield server
+    server.server.stop()
+
+
+def _encode(body: bytes, coding: str | None) -> bytes:
+    import gzip
+    import zlib
+    if coding == "gzip":
+        return gzip.compress(body)
+    if coding == "deflate":
+        return zlib.compress(body)
+    return body
+
+
+@FUZZ
+@given(status=st.sampled_from([200, 200, 200, 201, 204, 301, 302, 304, 400, 403, 404, 410, 429,
+                               500, 503]),
+       location=st.sampled_from([None, "/fuzz/0", "file:///etc/passwd", "http://169.254.169.254/",
+                                 "javascript:x", "", "//127.0.0.1:1/x", "http://[::1]:1/"]),
+       content_type=st.sampled_from([None, "text/html", "text/html; charset=utf-8",
+                                     "text/html; charset=no-such-codec", "application/rss+xml",
+                                     "application/pdf", "text/plain; charset=utf-16",
+                                     "application/json", "text/csv", "image/png"]),
+       coding=st.sampled_from([None, "gzip", "deflate", "br", "gzip, gzip", "x-unknown"]),
+       honest=st.booleans(),
+       body=st.one_of(st.binary(max_size=2000), st.sampled_from(SEED_HTML),
+                      WORDY.map(lambda t: t.encode("utf-8", "surrogatepass"))))
+def test_served_responses(ingester, fuzz_server, status, location, content_type, coding, honest, body):
+    headers = {}
+    if content_type:
+        headers["Content-Type"] = content_type
+    if location is not None and 300 <= status < 400:
+        headers["Location"] = location
+    if coding:
+        headers["Content-Encoding"] = coding
+        body = _encode(body, coding) if honest else body
+    url = fuzz_server.serve(status, headers, body)
+    settings = ingester.settings.replace(allow_private_network=True)
+    summary = ingest_sources(ingester.con, [url], settings)            # must not raise
+    ingester.examples += 1
+    assert summary.inputs == summary.documents_added + summary.rejected + summary.skipped_unchanged
+    landed = ingester.con.execute(
+        "SELECT (SELECT count(*) FROM documents WHERE source = ?) + "
+        "(SELECT count(*) FROM rejected WHERE source = ?)", [url, url]).fetchall()[0][0]
+    assert landed or summary.inputs == 0 or summary.inputs > 1, summary.format()
+
+
 # --------------------------------------------------------------- extraction
 
 @pytest.fixture(scope="module")
