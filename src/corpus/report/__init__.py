@@ -84,6 +84,15 @@ def _country_names() -> dict[str, str]:
         return {}
 
 
+def short_label(name: str, aliases: list[str] | None) -> str:
+    """The map's label: a long name gives way to its acronym (ICITAP, FBI) when it has one."""
+    if len(name) <= 24:
+        return name
+    acronyms = [a for a in aliases or [] if 2 <= len(a) <= 10 and a.replace(".", "").replace("-", "").isupper()
+                and " " not in a]
+    return min(acronyms, key=len) if acronyms else name
+
+
 def report_data(con: store.Connection, settings: Settings | None = None) -> dict[str, Any]:
     """Everything the page shows, as one JSON-ready dictionary."""
     nodes = _rows(store_report.map_nodes(con))
@@ -151,7 +160,9 @@ def report_data(con: store.Connection, settings: Settings | None = None) -> dict
         "relation_types": relation_types,
         "kind_colours": KIND_COLOURS,
         "nodes": [{"id": n["entity_id"], "name": n["name"], "kind": n["kind"],
+                   "label": short_label(n["name"], n.get("aliases")),
                    "country": n["country"], "n_documents": int(n["n_documents"]),
+                   "aliases": [a for a in (n.get("aliases") or []) if a != n["name"]][:12],
                    "degree": int(n["degree"])} for n in nodes],
         "edges": edges,
         "documents": documents,

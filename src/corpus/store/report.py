@@ -68,7 +68,7 @@ def map_nodes(con: Connection, rollup: bool = False) -> pd.DataFrame:
             SELECT entity_id, count(*) AS degree, count(DISTINCT partner_id) AS n_partners
             FROM ends GROUP BY entity_id),
         activity AS ({activity})
-        SELECT d.entity_id, coalesce(e.name, d.entity_id) AS name, e.kind, e.country,
+        SELECT d.entity_id, coalesce(e.name, d.entity_id) AS name, e.kind, e.country, e.aliases,
                coalesce(a.n_documents, 0)::BIGINT AS n_documents, d.degree, d.n_partners
         FROM degree d
         LEFT JOIN entities e USING (entity_id)

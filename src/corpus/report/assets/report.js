@@ -87,12 +87,12 @@
     return KIND_COLOURS[n.kind] || OTHER;
   }
   function nodeTitle(n) {
-    return n.name + "\n" + (n.kind || "entity") + (n.country ? " · " + countryName(n.country) : "") +
+    return n.name + (n.aliases && n.aliases.length ? " (" + n.aliases.slice(0, 3).join(", ") + ")" : "") + "\n" + (n.kind || "entity") + (n.country ? " · " + countryName(n.country) : "") +
       "\n" + plural(n.n_documents, "document") + " · " + plural(n.degree, "tie");
   }
   function visNode(n, hidden) {
     var c = nodeColour(n);
-    return { id: n.id, label: n.name, value: Math.max(1, n.n_documents), title: nodeTitle(n), hidden: hidden,
+    return { id: n.id, label: n.label || n.name, value: Math.max(1, n.n_documents), title: nodeTitle(n), hidden: hidden,
              shape: n.kind === "country" ? "diamond" : (n.kind === "program" ? "square" : "dot"),
              color: { background: c, border: "#33415580", highlight: { background: c, border: "#111" },
                       hover: { background: c, border: "#111" } } };
@@ -119,11 +119,11 @@
     nodeSet = new vis.DataSet(DATA.nodes.map(function (n) { return visNode(n, false); }));
     edgeSet = new vis.DataSet(DATA.edges.map(function (e) { return visEdge(e, false); }));
     network = new vis.Network(container, { nodes: nodeSet, edges: edgeSet }, {
-      nodes: { scaling: { min: 8, max: 42, label: { enabled: true, min: 12, max: 22, drawThreshold: 6 } },
-               font: { size: 13, color: "#1f2933", strokeWidth: 3, strokeColor: "#ffffff" }, borderWidth: 1 },
+      nodes: { scaling: { min: 8, max: 40, label: { enabled: true, min: 13, max: 22, drawThreshold: 5 } },
+               font: { size: 14, color: "#1f2933", strokeWidth: 3, strokeColor: "#ffffff" }, borderWidth: 1 },
       edges: { scaling: { min: 1, max: 7 }, selectionWidth: 2, hoverWidth: 1.5 },
       physics: { solver: "forceAtlas2Based",
-                 forceAtlas2Based: { gravitationalConstant: -80, springLength: 140, avoidOverlap: 0.6 },
+                 forceAtlas2Based: { gravitationalConstant: -60, centralGravity: 0.02, springLength: 90, avoidOverlap: 0.5 },
                  stabilization: { iterations: DATA.nodes.length > 300 ? 200 : 400, updateInterval: 50 } },
       layout: { randomSeed: 7, improvedLayout: DATA.nodes.length < 150 },
       interaction: { hover: true, tooltipDelay: 120, navigationButtons: false, keyboard: false }
@@ -294,13 +294,23 @@
     document.getElementById("types-all").addEventListener("click", function () { setAllTypes(true); });
     document.getElementById("types-none").addEventListener("click", function () { setAllTypes(false); });
     var names = document.getElementById("entity-names"), search = document.getElementById("entity-search");
-    DATA.nodes.forEach(function (n) { names.appendChild(el("option", { value: n.name })); });
+    var seen = {};
+    DATA.nodes.forEach(function (n) {
+      [n.name].concat(n.aliases || []).forEach(function (a) {
+        if (seen[a]) return;
+        seen[a] = true;
+        names.appendChild(el("option", { value: a, label: a === n.name ? "" : n.name }));
+      });
+    });
     search.addEventListener("change", function () {
       var key = search.value.trim().toLowerCase();
-      var hit = DATA.nodes.filter(function (n) { return n.name.toLowerCase() === key; })[0] ||
-                DATA.nodes.filter(function (n) { return key && n.name.toLowerCase().indexOf(key) >= 0; })[0];
+      function names(n) { return [n.name].concat(n.aliases || []).map(function (a) { return a.toLowerCase(); }); }
+      var hit = DATA.nodes.filter(function (n) { return names(n).indexOf(key) >= 0; })[0] ||
+                DATA.nodes.filter(function (n) {
+                  return key && names(n).some(function (a) { return a.indexOf(key) >= 0; });
+                })[0];
       if (!hit) return;
-      if (network && visible.nodes.has(hit.id)) network.focus(hit.id, { scale: 1.3, animation: false });
+      if (network && visible.nodes.has(hit.id)) network.focus(hit.id, { scale: Math.max(network.getScale(), 0.8), animation: false });
       showNode(hit.id);
     });
     var country = document.getElementById("country-filter");
@@ -350,6 +360,11 @@
     edges.forEach(function (e) { e.ev.forEach(function (ev) { if (ev.t && evidencePasses(ev)) items.push([ev.t, e.type]); }); });
     if (!items.length) { box.appendChild(el("p", { class: "muted", text: "No dated relations to show." })); return; }
     items.sort(function (a, b) { return a[0] < b[0] ? -1 : 1; });
+    // a sentence may date an event decades before the corpus starts: count those apart
+    var start = DATA.overview.first_published && !timeFiltered() ? DATA.overview.first_published.slice(0, 4) + "-01-01" : "";
+    var older = start ? items.filter(function (it) { return it[0] < start; }).length : 0;
+    if (older && older < items.length) items = items.filter(function (it) { return it[0] >= start; });
+    else older = 0;
     var first = items[0][0], last = items[items.length - 1][0];
     var byYear = Number(last.slice(0, 4)) - Number(first.slice(0, 4)) > 3;
     var keys = periods(first, last, byYear);
@@ -387,6 +402,8 @@
       }
     });
     box.appendChild(s);
+    if (older) box.appendChild(el("p", { class: "hint", text: plural(older, "relation") + " dated before " +
+      start.slice(0, 4) + " (events the documents look back on) are left out of this chart; set the time range to see them." }));
     var legend = el("div", { class: "legend" });
     Object.keys(TYPES).forEach(function (t) {
       legend.appendChild(el("span", { class: "item", style: "display:inline-flex;margin-right:12px" },
