@@ -476,3 +476,14 @@ def test_a_fixed_input_leaves_rejected(con, tmp_path, local_settings):
     assert _count(con, "rejected") == 0
     assert _rows(con, "SELECT d.source, s.version FROM documents d JOIN stage_done s "
                       "USING (doc_id) WHERE s.stage = 'ingest'") == [(str(path), "ingest-1")]
+
+
+def test_lines_wrapped_mid_sentence_are_joined():
+    text = ("WASHINGTON – A former Drug Enforcement Administration (DEA) agent was\n\n"
+            "sentenced today to 78 months in prison for extortion and obstruction of\n\n"
+            "justice.\n\nContact Us\n\nThe case was investigated by the FBI.")
+    cleaned = clean_text(text, "https://oig.justice.gov/x.pdf").text
+    assert cleaned.split("\n\n") == [
+        "WASHINGTON – A former Drug Enforcement Administration (DEA) agent was sentenced today "
+        "to 78 months in prison for extortion and obstruction of justice.",
+        "Contact Us", "The case was investigated by the FBI."]

@@ -173,6 +173,32 @@ def _is_teaser_summary(line: str) -> bool:
     return stripped.endswith(("...", "…")) and len(stripped.split()) >= 8
 
 
+_SENTENCE_END = tuple('.!?:;"”’)]')
+
+
+def _reflow(lines: list[str]) -> list[str]:
+    """Join lines a PDF or OCR capture wrapped mid-sentence: a line that does not end a
+    sentence, followed (after at most one blank line) by one that starts in lower case."""
+    out: list[str] = []
+    blank = False
+    for line in lines:
+        if not line:
+            blank = True
+            out.append(line)
+            continue
+        prev_index = len(out) - 2 if blank else len(out) - 1
+        prev = out[prev_index] if prev_index >= 0 else ""
+        if (prev and line[0].islower() and not prev.endswith(_SENTENCE_END)
+                and len(prev.split()) >= 3):
+            if blank:
+                out.pop()
+            out[-1] = f"{prev} {line}"
+        else:
+            out.append(line)
+        blank = False
+    return out
+
+
 def clean_text(text: str, url: str | None, frequent: Mapping[int, int] | None = None,
                host_docs: int = 0) -> CleanedText:
     """Remove the boilerplate lines of one document; ``frequent`` maps line hash -> docs of
@@ -197,7 +223,7 @@ def clean_text(text: str, url: str | None, frequent: Mapping[int, int] | None = 
             kept.append(line.strip())
     while kept and kept[-1] == "":
         kept.pop()
-    paragraphs = "\n".join(kept)
+    paragraphs = "\n".join(_reflow(kept))
     paragraphs = re.sub(r"\n{2,}", "\n\n", paragraphs).strip()
     return CleanedText(text=paragraphs, removed_lines=removed,
                        kept_lines=sum(1 for k in kept if k))
