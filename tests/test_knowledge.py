@@ -38,6 +38,10 @@ def test_every_country_has_national_police_interior_and_justice(kb):
     assert lacking == []
 
 
+def test_no_name_is_silently_shared(kb):
+    assert kb.ambiguous_aliases() == []
+
+
 def test_one_actor_under_many_names(kb):
     israel_police = kb.lookup("Israel Police")
     assert israel_police is not None and israel_police.country == "ISR"

@@ -264,6 +264,11 @@ class KnowledgeBase:
         """True for surface forms that are never entities (menu words, titles, slogans)."""
         return normalize(surface) in self._stop
 
+    def ambiguous_aliases(self) -> list[tuple[str, tuple[str, ...]]]:
+        """Names two entries share without a rule in aliases.csv (lookup() gives None)."""
+        return [(key[1], ids) for key, ids in self._index.items()
+                if len(ids) > 1 and key not in self._overrides]
+
     def children(self, entry_id: str) -> list[KbEntry]:
         return [e for e in self.entries if e.parent == entry_id]
 
