@@ -106,6 +106,14 @@ _QUOTE_OPEN = {"“", '"', "‘", "«"}
 _QUOTE_CLOSE = {"”", '"', "’", "»"}
 
 
+def is_generic(words: Sequence[str]) -> bool:
+    """"Police", "National Police", "the Federal Police": a kind of body, not a name."""
+    if len(words) == 1:
+        return words[0] in AGENCY_HEADS or words[0] in GENERIC_WORDS
+    return all(w in GENERIC_WORDS or w in AGENCY_HEADS for w in words) \
+        and any(w in GENERIC_WORDS for w in words)
+
+
 class ExtractError(RuntimeError):
     """A document could not be analysed (the message says why)."""
 
@@ -221,7 +229,8 @@ class Resolver:
             words = [w for w in re.findall(r"[^\W\d_][\w’'-]*", line)
                      if w.lower() not in CONNECTORS and w.lower() not in ("a", "an", "in",
                                                                           "at", "to", "by")]
-            if len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.8 * len(words):
+            if 4 <= len(words) <= 30 and not line.rstrip().endswith(".") \
+                    and sum(w[0].isupper() for w in words) >= 0.8 * len(words):
                 ranges.append((start, pos))
         return ranges
 
@@ -277,9 +286,12 @@ class Resolver:
 
         header_end = len(text) * 0.25
         headers = set()
-        for a, b in skip:
-            if b - a < 120 and a < header_end:
-                line = text[a:b].strip()
+        lines = [(m.start(), m.group().strip()) for m in re.finditer(r"[^\n]+", text)
+                 if m.group().strip()]
+        for (a, line), (_, following) in zip(lines, lines[1:]):
+            if a >= header_end:
+                break
+            if self.is_menu_line(line) and not self.is_menu_line(following):
                 headers.add(line)
                 headers.add(line.split(",")[0].strip())
         cands: list[_Cand] = []
@@ -291,7 +303,9 @@ class Resolver:
                 if not (span.label_ in ("agency", "organization") and span.text in headers
                         and span.start_char < header_end):
                     continue
-            cands.append(_Cand(span.start, span.end, span.label_, "kb", span.kb_id_, 3))
+            start = span.start + 1 if doc[span.start].lower_ == "the" and len(span) > 1 \
+                else span.start
+            cands.append(_Cand(start, span.end, span.label_, "kb", span.kb_id_, 3))
         titled = bytearray(len(text) + 1)
         for a, b in self.title_case_ranges(text):
             titled[a:b] = b"\x01" * (b - a)
@@ -350,6 +364,11 @@ class Resolver:
                         and self._is_name_token(doc[j + 3]):
                     j += 4
                     continue
+                if low in ("on", "against") and doc[j - 1].lower_ not in (
+                        AGENCY_HEADS | PROGRAM_HEADS | ORG_HEADS | {
+                            "committee", "council", "conference", "group", "force",
+                            "working", "forum", "convention"}):
+                    break
                 if low in ("and", "&") and (j + 1 < n and doc[j + 1].lower_ == "the"
                                             or doc[j - 1].lower_ in AGENCY_HEADS):
                     break
@@ -384,9 +403,11 @@ class Resolver:
         runs = self._runs(doc, live)
         index_of: dict[int, int] = {}
         for r, (start, end, owner) in enumerate(runs):
-            persons = [k for k in range(start, end) if doc[k].ent_type_ == "PERSON"]
+            persons = [e.end for e in doc.ents if e.label_ == "PERSON"
+                       and start <= e.start and e.end < end] if doc.has_annotation("ENT_IOB") \
+                else []
             if persons:
-                start = persons[-1] + 1
+                start = max(persons)
             while start < end and (doc[start].lower_ in LEAD_STRIP
                                    or doc[start].lower_ in MONTH_WORDS
                                    or doc[start].lower_ in CONNECTORS):
@@ -440,9 +461,7 @@ class Resolver:
                                       or w in ("police", "policía", "polícia", "polizia",
                                                "embassy", "consulate")
                                       and len(tail) <= 2):
-                if len(words) == 1 or all(x in GENERIC_WORDS or x in AGENCY_HEADS
-                                          for x in words) and any(
-                                              x in GENERIC_WORDS for x in words):
+                if is_generic(words):
                     return _Cand(start, end, "agency", "shape", priority=1,
                                  extra={"generic": True})
                 if words[-1] in PERSON_TITLES:
@@ -500,8 +519,19 @@ class Resolver:
             if c.source != "shape" or c.kind != "agency":
                 continue
             for k in kb_agencies:
-                if k.start == c.start and k.end < c.end and doc[k.end].lower_ in ("for", "in"):
+                if k.start == c.start and k.end < c.end and doc[k.end].lower_ in ("for", "in") \
+                        and doc[k.end - 1].lower_ not in ("embassy", "consulate"):
                     c.priority = -1
+        for c in cands:
+            if c.source != "shape" or c.kind != "agency":
+                continue
+            covered = [False] * (c.end - c.start)
+            for k in kb_agencies:
+                if c.start <= k.start and k.end <= c.end and (k.end - k.start) < c.end - c.start:
+                    covered[k.start - c.start:k.end - c.start] = [True] * (k.end - k.start)
+            if all(cov or doc[c.start + i].lower_ in CONNECTORS
+                   for i, cov in enumerate(covered)):
+                c.priority = -1
         cands = [c for c in cands if c.priority >= 0]
         for c in list(cands):
             if c.source != "shape" or c.kind != "agency":
@@ -546,6 +576,13 @@ class Resolver:
                     o.kind == "agency" and o.start <= c.start and c.end <= o.end
                     and (o.start, o.end) != (c.start, c.end) for o in chosen):
                 chosen.append(_Cand(c.start, c.end, "country", "kb", c.kb_id, 3,
+                                    extra={"nested": True}))
+        # "FBI Atlanta Field Office" also names the FBI
+        for c in cands:
+            if c.source == "kb" and c.kind == "agency" and any(
+                    o.source == "shape" and o.kind == "agency" and o.start == c.start
+                    and c.end < o.end for o in chosen):
+                chosen.append(_Cand(c.start, c.end, c.kind, "kb", c.kb_id, 3,
                                     extra={"nested": True}))
         # "U.S. Department of State's Bureau of Counterterrorism" as one known name still
         # names the department
@@ -663,8 +700,7 @@ class Resolver:
                                 "agency" if parent else None)
             core = doc[cs:ce].text if ce > cs else span.text
             core_words = fold(core).split()
-            if not core_words or all(w in GENERIC_WORDS or w in AGENCY_HEADS
-                                     for w in core_words) and code is None:
+            if not core_words or is_generic(core_words) and code is None:
                 if owner_res is not None and owner_res.kind == "country":
                     code = owner_res.country
                 else:
@@ -695,6 +731,8 @@ class Resolver:
                     country = country or owner_res.country
             key = "|".join([code or "", parent_key or "", fold(core)])
             name = re.sub(r"\s+", " ", span.text.strip())
+            if pc is not None:              # "Financial Crimes Division of DIJIN"
+                name = re.sub(r"\s+", " ", doc[c.start:pc.end].text)
             if name.lower().startswith("the "):
                 name = name[4:]
             return Resolved(a, b, span.text, "agency", key, name, country, None, parent_key,
