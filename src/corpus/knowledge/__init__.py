@@ -29,7 +29,6 @@ AGENCY_CATEGORIES = frozenset({
 })
 ORGANIZATION_CATEGORIES = frozenset({"vendor", "ngo", "media", "company", "platform"})
 PROGRAM_CATEGORIES = frozenset({"program", "operation", "system", "initiative", "training"})
-# ISO 3166-1 user-assigned codes we accept besides the official ones (Kosovo).
 COUNTRY_FILE_COLUMNS = ("iso3", "name", "aliases", "demonyms")
 AGENCY_FILE_COLUMNS = ("id", "name", "kind", "country", "parent", "category", "aliases")
 ORGANIZATION_FILE_COLUMNS = ("id", "name", "kind", "country", "category", "aliases")
@@ -287,8 +286,10 @@ class KnowledgeBase:
         """Literal surface forms that name exactly one entry, for a PhraseMatcher.
 
         ``case_sensitive`` forms (acronyms and one-word names) belong in a matcher on
-        ORTH, the others in a matcher on LOWER. Quote variants are included (’ and '), since the matcher
-        does not normalise; ambiguous forms and the stop list are left out.
+        ORTH, the others in a matcher on LOWER. Derived word orders and both quote styles
+        (’ and ') are included, since a matcher does not normalise; ambiguous forms and
+        the stop list are left out. A form shared through aliases.csv carries its
+        default entry: re-resolve it with ``lookup(text, country=...)``.
         """
         forms: dict[tuple[str, str], SurfaceForm] = {}
         for entry in self.entries:
@@ -315,8 +316,8 @@ class KnowledgeBase:
                               labels: dict[str, str] | None = None) -> list[dict]:
         """Patterns for spaCy's EntityRuler (label = kind upper-cased unless ``labels``).
 
-        Case-insensitive forms become ``LOWER`` token patterns, acronyms ``ORTH``
-        patterns, both tokenised with ``nlp`` so pattern and text agree on tokens.
+        Case-insensitive forms become ``LOWER`` token patterns, acronyms and one-word
+        names ``ORTH`` patterns, all tokenised with ``nlp`` so pattern and text agree.
         """
         labels = labels or {}
         patterns = []
