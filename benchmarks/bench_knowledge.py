@@ -20,7 +20,8 @@ def main() -> None:
     kinds = collections.Counter(e.kind for e in kb.entries)
     agencies = [e for e in kb.entries if e.kind == "agency"]
     print(f"knowledge base {kb.version}")
-    print(f"  entries: {len(kb.entries)} ({', '.join(f'{k} {n}' for k, n in sorted(kinds.items()))})")
+    by_kind = ", ".join(f"{kind} {n}" for kind, n in sorted(kinds.items()))
+    print(f"  entries: {len(kb.entries)} ({by_kind})")
     print(f"  agencies: {sum(1 for e in agencies if e.country is None)} international, "
           f"{len({e.country for e in agencies if e.country})} countries with national bodies, "
           f"{sum(1 for e in agencies if e.parent)} units with a parent")

@@ -6,8 +6,9 @@ process shares one ``KnowledgeBase``.
 
 Surface forms are compared after ``normalize()``: casefold, one style of quotes,
 apostrophes and dashes, collapsed whitespace, no leading "the", no possessive
-"'s", no trailing acronym in brackets ("Federal Bureau of Investigation (FBI)"). Acronyms (2-6 capitals or digits, e.g. "FBI", "US", "EC3") are compared
-exactly, so the country "US" is not the pronoun "us".
+"'s", no trailing acronym in brackets ("Federal Bureau of Investigation (FBI)").
+Acronyms (2-6 capitals or digits, e.g. "FBI", "US", "EC3") are compared exactly, so
+the country "US" is not the pronoun "us".
 """
 from __future__ import annotations
 
