@@ -178,9 +178,14 @@ def test_alias_shared_across_countries_needs_an_alias_rule(tmp_path):
     with pytest.raises(KnowledgeBaseError, match="'FBI' is claimed by usa-fbi"):
         load_kb(data)
     _append(data / "aliases.csv", "FBI,usa-fbi|can-fbi")
+    _append(data / "aliases.csv", "the Feds,usa-fbi")
+    _append(data / "aliases.csv", "Uncle Sam,USA")
     kb = load_kb(data)
     assert kb.lookup("FBI").id == "usa-fbi"
     assert kb.lookup("FBI", country="CAN").id == "can-fbi"
+    assert kb.lookup("feds").id == "usa-fbi"                  # a person's rule, normalised
+    assert kb.country_code("Uncle Sam") == "USA"
+    assert any(f.text == "Feds" and f.entry_id == "usa-fbi" for f in kb.phrase_patterns())
 
 
 # Countries whose justice ministry is also the ministry in charge of the police.

@@ -191,9 +191,11 @@ class KnowledgeBase:
                  stoplist: Iterable[str], overrides: dict[tuple[bool, str], tuple[str, ...]],
                  index: dict[tuple[bool, str], tuple[str, ...]],
                  scoped: dict[tuple[str, str], str], path: Path,
-                 derived: dict[str, list[str]] | None = None):
+                 derived: dict[str, list[str]] | None = None,
+                 override_texts: dict[tuple[bool, str], str] | None = None):
         self.entries = entries
         self._derived = derived or {}     # entry id -> word-order variants of its names
+        self._override_texts = override_texts or {}   # aliases.csv key -> alias as written
         self.by_id: dict[str, KbEntry] = {e.id: e for e in entries}
         self.countries = countries
         self.version = version
@@ -308,7 +310,10 @@ class KnowledgeBase:
         for key, ids in self._overrides.items():
             if len(ids) == 1 and (kinds is None or self.by_id[ids[0]].kind in kinds):
                 entry = self.by_id[ids[0]]
-                for text, sensitive in _matcher_variants(key[1]):
+                written = self._override_texts.get(key, key[1])
+                if written.lower().startswith("the "):
+                    written = written[4:]
+                for text, sensitive in _matcher_variants(written):
                     forms.setdefault((text, entry.id), SurfaceForm(text, entry.id, entry.kind,
                                                                    sensitive))
         return list(forms.values())
@@ -534,6 +539,7 @@ def _build(path: Path) -> KnowledgeBase:
     # the alias is knowingly shared, and lookup(country=...) chooses.
     overrides: dict[tuple[bool, str], tuple[str, ...]] = {}
     override_where: dict[tuple[bool, str], str] = {}
+    override_texts: dict[tuple[bool, str], str] = {}
     for line, row in _rows(path / "aliases.csv", ALIAS_FILE_COLUMNS):
         where = f"aliases.csv line {line}"
         ids = _split(row["id"])
@@ -548,6 +554,7 @@ def _build(path: Path) -> KnowledgeBase:
                                      f"{override_where[key]}; list all its ids on one row")
         overrides[key] = ids
         override_where[key] = where
+        override_texts[key] = row["alias"]
 
     by_id = {e.id: e for e in entries}
     claims: dict[tuple[bool, str], list[_Claim]] = defaultdict(list)
@@ -594,7 +601,7 @@ def _build(path: Path) -> KnowledgeBase:
     stoplist = _read_lines(path / "stoplist.txt")
     return KnowledgeBase(entries=entries, countries=countries, version=version,
                          stoplist=stoplist, overrides=overrides, index=index, scoped=scoped,
-                         path=path, derived=derived)
+                         path=path, derived=derived, override_texts=override_texts)
 
 
 @functools.lru_cache(maxsize=4)
