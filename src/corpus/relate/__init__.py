@@ -120,9 +120,11 @@ def _anaphors(sent, actors: list[fr.Actor], ctx: DocContext) -> list[fr.Actor]:
     covered = {i for a in actors for i in a.tokens}
     found: list[fr.Actor] = []
     for tok in sent:
-        if tok.i in covered or tok.pos_ not in ("NOUN", "PROPN"):
+        if tok.pos_ not in ("NOUN", "PROPN") or tok.i in covered:
             continue
         word = tok.lemma_.lower()
+        if word not in _ANAPHOR_WORDS:
+            continue
         dets = {c.lower_ for c in tok.children if c.dep_ in ("det", "nummod", "predet")}
         if word in lx.ANAPHOR_NOUNS and dets & {"the", "this"} and not _has_of(tok) \
                 and tok.tag_ in ("NN", "NNP") \
@@ -140,6 +142,9 @@ def _anaphors(sent, actors: list[fr.Actor], ctx: DocContext) -> list[fr.Actor]:
                 for c in tok.children):
             found.append(fr.Actor(ctx.international, tok.i, frozenset({tok.i}), resolved=True))
     return found
+
+
+_ANAPHOR_WORDS = lx.ANAPHOR_NOUNS | lx.COUNTRY_ANAPHORS | {"partner"}
 
 
 def _has_of(tok) -> bool:
@@ -693,6 +698,8 @@ class _SentenceReader:
         """Headlines the parser garbles: "ICITAP and INTERPOL Lead ... Workshop",
         "ICITAP Advisors Train Burkinabe National Police", "Extradited From United Kingdom"."""
         sent, doc = self.sent, self.sent.doc
+        if len(self.actors) < 2:
+            return
         words = [t for t in sent if t.is_alpha]
         if len(words) < 4 or sum(t.is_title or t.is_upper for t in words) < 0.6 * len(words):
             return

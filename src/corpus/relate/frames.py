@@ -37,9 +37,11 @@ class Actor:
 
 def lemma(tok) -> str:
     """A lower-cased lemma that also works on title-cased headline words."""
-    low = tok.lower_
     lem = tok.lemma_.lower()
-    if tok.is_title and lem == low and low.endswith(("ed", "s")):
+    if not tok.is_title:
+        return lem
+    low = tok.lower_
+    if lem == low and low.endswith(("ed", "s")):
         # headline words ("Extradited", "Trains") are often left unlemmatised
         for cut in (("ied", "y"), ("ed", ""), ("ed", "e"), ("s", "")):
             if low.endswith(cut[0]):
