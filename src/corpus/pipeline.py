@@ -64,6 +64,7 @@ class StageStat:
     batches: int = 0
     skipped: bool = False
     note: str = ""
+    started_at: float = 0.0          # wall clock (time.time()) when the step began
 
 
 @dataclass
@@ -225,7 +226,7 @@ class Run:
         """Run ``stage`` over every pending document; ``submit(docs)`` returns the batch's
         result or a future of it; ``write`` stores it here (the only writer)."""
         started = time.perf_counter()
-        stat = StageStat(stage)
+        stat = StageStat(stage, started_at=time.time())
         if version == "missing" and DEV_TOLERATE_MISSING:
             return self.record(StageStat(stage, skipped=True, note="missing"))
         total = store.count_pending(self.con, stage, version)
@@ -264,14 +265,14 @@ class Run:
     def corpus_step(self, stage: str, version: str, step: Callable[[], Any],
                     *, also_when: bool = False) -> StageStat:
         """Run a corpus-wide step if its input changed (or ``also_when``)."""
-        started = time.perf_counter()
+        started, started_at = time.perf_counter(), time.time()
         if not (also_when or pipeline_store.needs_run(self.con, stage, version)):
             return self.record(StageStat(stage, skipped=True))
         pipeline_store.finish_results(self.con)
         result = step()
         pipeline_store.finish_results(self.con)
         pipeline_store.mark_ran(self.con, stage, version)
-        stat = StageStat(stage, seconds=time.perf_counter() - started)
+        stat = StageStat(stage, seconds=time.perf_counter() - started, started_at=started_at)
         if isinstance(result, int):
             stat.documents = result
         elif isinstance(result, Path):
@@ -301,14 +302,14 @@ def _tolerant(name: str):
 def ingest_stage(run: Run, sources: Sequence[str], settings: Settings) -> StageStat:
     from corpus.ingest import ingest_sources
 
-    started = time.perf_counter()
+    started, started_at = time.perf_counter(), time.time()
     summary = ingest_sources(run.con, list(sources), settings, progress=run.progress.update)
     added = int(getattr(summary, "documents_added", 0) or 0)
     rejected = int(getattr(summary, "rejected", 0) or 0)
     if added or rejected:
         run.changed("consolidate", "themes", "report")
     note = summary.format().splitlines()[0] if hasattr(summary, "format") else ""
-    return run.record(StageStat("ingest", documents=added, note=note,
+    return run.record(StageStat("ingest", documents=added, note=note, started_at=started_at,
                                 seconds=time.perf_counter() - started))
 
 
