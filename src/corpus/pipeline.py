@@ -181,6 +181,7 @@ class Run:
         self.summary = RunSummary(db=Path(settings.db))
         self._started = time.perf_counter()
         self._before: dict[str, int] = {}
+        self.failed_after_publish: str | None = None
 
     @property
     def con(self) -> store.Connection:
@@ -207,6 +208,8 @@ class Run:
                 self.summary.seconds = time.perf_counter() - self._started
         finally:
             self.copy.close()
+        if exc_type is None and self.failed_after_publish:
+            raise StageFailed(self.failed_after_publish)
 
     def record(self, stat: StageStat) -> StageStat:
         self.summary.stages.append(stat)
@@ -227,8 +230,6 @@ class Run:
         result or a future of it; ``write`` stores it here (the only writer)."""
         started = time.perf_counter()
         stat = StageStat(stage, started_at=time.time())
-        if version == "missing" and DEV_TOLERATE_MISSING:
-            return self.record(StageStat(stage, skipped=True, note="missing"))
         total = store.count_pending(self.con, stage, version)
         pipeline_store.finish_results(self.con)
         queue: deque[tuple[list[dict[str, Any]], Any]] = deque()
@@ -284,21 +285,6 @@ class Run:
 
 # ---------------------------------------------------------------- the steps (one call each)
 
-DEV_TOLERATE_MISSING = True   # TEMPORARY while stages land; removed before the end
-
-
-def _tolerant(name: str):
-    def wrap(func):
-        def inner(run, *args, **kwargs):
-            try:
-                return func(run, *args, **kwargs)
-            except ImportError as exc:
-                if not DEV_TOLERATE_MISSING:
-                    raise
-                return run.record(StageStat(name, skipped=True, note=f"missing: {exc}"))
-        return inner
-    return wrap
-
 def ingest_stage(run: Run, sources: Sequence[str], settings: Settings) -> StageStat:
     from corpus.ingest import ingest_sources
 
@@ -320,10 +306,7 @@ def ingest_timeout(settings: Settings) -> float | None:
 
 
 def extract_version() -> str:
-    try:
-        from corpus.extract import EXTRACT_VERSION
-    except ImportError:
-        return "missing"
+    from corpus.extract import EXTRACT_VERSION
 
     return EXTRACT_VERSION
 
@@ -440,14 +423,12 @@ def embed_version(run: Run) -> str:
     return EMBED_VERSION
 
 
-@_tolerant('consolidate')
 def consolidate_stage(run: Run, settings: Settings) -> StageStat:
     from corpus.extract import EXTRACT_VERSION, consolidate
 
     return run.corpus_step("consolidate", EXTRACT_VERSION, lambda: consolidate(run.con, settings))
 
 
-@_tolerant('themes')
 def themes_stage(run: Run, settings: Settings) -> StageStat:
     from corpus.themes import THEMES_VERSION, update_themes
 
@@ -459,16 +440,21 @@ def themes_stage(run: Run, settings: Settings) -> StageStat:
     return run.corpus_step("themes", THEMES_VERSION, step)
 
 
-@_tolerant('report')
 def report_stage(run: Run, settings: Settings) -> StageStat:
+    """The HTML report; when it fails, the data is still published and the run then
+    ends with the report's error."""
     if not settings.make_report:
         return run.record(StageStat("report", skipped=True, note="--no-report"))
     from corpus.report import build_report
 
     out = Path(settings.report_dir)
     version = str(getattr(importlib.import_module("corpus.report"), "REPORT_VERSION", "1"))
-    stat = run.corpus_step("report", version, lambda: build_report(run.con, out, settings),
-                           also_when=not (out / "index.html").exists())
+    try:
+        stat = run.corpus_step("report", version, lambda: build_report(run.con, out, settings),
+                               also_when=not (out / "index.html").exists())
+    except Exception as exc:
+        run.failed_after_publish = f"the report failed (the database was published): {exc}"
+        return run.record(StageStat("report", note=f"failed: {exc.__class__.__name__}"))
     run.summary.report = out / "index.html"
     return stat
 
