@@ -29,7 +29,7 @@ ARTICLE = ("Officers of the Federal Police of Brazil and agents of the United St
 
 
 def _settings(**changes) -> Settings:
-    base = Settings(per_host_delay=0.0, fetch_timeout=2.0, fetch_retries=0,
+    base = Settings(per_host_delay=0.0, fetch_timeout=5.0, fetch_retries=0,
                     extra={"retry_backoff": 0.01})
     return base.replace(**changes)
 
@@ -308,7 +308,7 @@ def server():
         "/robots.txt": lambda h: send(h, 404, b""),
         "/page": lambda h: send(h, 200, PAGE),
         "/500": lambda h: send(h, 500, b"oops"),
-        "/slow": lambda h: (__import__("time").sleep(1.5), send(h, 200, PAGE)),
+        "/slow": lambda h: (__import__("time").sleep(3), send(h, 200, PAGE)),
     })
     srv.start()
     srv.routes["/feed.rss"] = lambda h: send(h, 200, _feed(
@@ -359,12 +359,12 @@ def test_allowing_the_private_network_still_refuses_cloud_metadata(file_db, serv
 def test_bad_urls_are_rejected_with_reasons(file_db, server):
     urls = [server.url("/missing"), server.url("/500"), server.url("/slow"),
             "http://no-such-host.invalid/", "http://169.254.169.254/"]
-    summary = ingest_sources(file_db, urls, _settings(allow_private_network=True, fetch_timeout=0.5))
+    summary = ingest_sources(file_db, urls, _settings(allow_private_network=True, fetch_timeout=1.0))
     _, rejected = _outcomes(file_db)
     assert summary.rejected == len(urls)
     assert rejected[urls[0]] == "HTTP 404 Not Found"
     assert rejected[urls[1]] == "HTTP 500 Internal Server Error"
-    assert rejected[urls[2]] == "timed out after 0.5 s"
+    assert rejected[urls[2]] == "timed out after 1 s"
     assert rejected[urls[3]].startswith("could not resolve host no-such-host.invalid")
     assert rejected[urls[4]] == "refused: 169.254.169.254 is a cloud metadata address"
     assert check_database(file_db) == []
