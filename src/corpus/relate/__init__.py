@@ -140,7 +140,8 @@ def _anaphors(sent, actors: list[fr.Actor], ctx: DocContext) -> list[fr.Actor]:
         elif word == "partner" and tok.tag_ == "NNS" and ctx.international and any(
                 c.lower_ in ("international", "foreign", "european", "global", "overseas")
                 for c in tok.children):
-            found.append(fr.Actor(ctx.international, tok.i, frozenset({tok.i}), resolved=True))
+            found.append(fr.Actor(ctx.international, tok.i, frozenset({tok.i}), resolved=True,
+                                  kinds=("partners",)))
     return found
 
 
@@ -396,11 +397,19 @@ class _SentenceReader:
                     self.out.append(Candidate(s, t, rtype, directed, confidence, trigger))
 
     def add_among(self, group, rtype, confidence, trigger) -> None:
-        ids = list(dict.fromkeys(e for a in group for e in a.entity_ids))
+        """Pairs among co-agents ("X and Y conducted ..."); the bodies standing for "our
+        international partners" are paired with the others, not among themselves."""
+        owner: dict[str, fr.Actor] = {}
+        for a in group:
+            for e in a.entity_ids:
+                owner.setdefault(e, a)
+        ids = list(owner)
         if len(ids) > 2 and confidence > LIST:
             confidence = LIST
         for i, s in enumerate(ids):
             for t in ids[i + 1:]:
+                if owner[s] is owner[t] and owner[s].kinds == ("partners",):
+                    continue
                 self.out.append(Candidate(s, t, rtype, False, confidence, trigger))
 
     def _conf(self, actors, base: float) -> float:
@@ -541,7 +550,8 @@ class _SentenceReader:
                 word != "work" or any(c.lower_ == "together" for c in verb.children)):
             self.add_among(helpers, rtype, DIRECT, verb)
         if helpers and not partners and word in ("assist", "support", "help", "aid") \
-                and not any(c.dep_ == "dobj" for c in verb.children):
+                and not any(c.dep_ in ("dobj", "ccomp", "xcomp", "dative") for c in verb.children) \
+                and all(a.kinds != ("organization",) for a in helpers):
             self._fallback_partner(helpers, rtype, verb)
 
     def _fallback_partner(self, helpers, rtype, trigger) -> None:
@@ -742,8 +752,6 @@ class _SentenceReader:
         word = fr.lemma(verb)
         if word in lx.GIVE_VERBS:
             self.add([a], [b], lx.GIVE_VERBS[word], True, PREPOSITION, verb)
-        elif word in lx.HAND_OVER_VERBS and not any(t.lower_ == "from" for t in tail):
-            self.add([a], self.to_country([b]), "legal_assistance", True, PREPOSITION, verb)
         elif word in lx.HELP_VERBS or word in lx.SHARE_VERBS or word in lx.SIGN_VERBS:
             rtype = ("agreement" if word in lx.SIGN_VERBS else lx.SHARE_VERBS.get(word)
                      or self.type_from_context())
