@@ -37,6 +37,31 @@ def test_entity_declarations_are_refused(name):
                                "local files or expand without bound")
 
 
+def test_a_feed_quoting_an_entity_declaration_in_its_text_is_read():
+    data = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>Security news</title><item>'
+            b'<title>XXE explained</title><description><![CDATA[Attackers write '
+            b'<!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]> to read files.]]>'
+            b'</description></item></channel></rss>')
+    root = parse_xml(data)
+    assert "<!ENTITY xxe" in root.findtext("channel/item/description")
+
+
+def test_entity_declarations_after_a_leading_comment_are_refused():
+    data = (b'<?xml version="1.0"?>\n<!-- a comment -->\n<!DOCTYPE r [\n <!-- pad -->\n'
+            b' <!ENTITY  x SYSTEM "file:///etc/hostname">]><r>&x;</r>')
+    with pytest.raises(UnsafeXMLError):
+        parse_xml(data)
+
+
+def test_the_parsed_dtd_is_checked_too_when_the_prolog_scan_is_fooled():
+    """A comment holding markup hides the DOCTYPE from the quick scan; the parse still catches it."""
+    data = b'<!-- <a> --><!DOCTYPE r [<!ENTITY x "boom">]><r>&x;</r>'
+    from corpus.ingest.safexml import _declares_entities
+    assert not _declares_entities(data)
+    with pytest.raises(UnsafeXMLError):
+        parse_xml(data)
+
+
 def test_external_entity_is_never_resolved_even_if_declaration_check_were_bypassed():
     """The parser itself is built not to resolve entities or touch the network."""
     from corpus.ingest.safexml import _parser

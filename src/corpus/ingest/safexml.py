@@ -15,8 +15,9 @@ from lxml import etree
 
 MAX_XML_BYTES = 50_000_000
 
-_ENTITY_DECL = re.compile(rb"<!\s*ENTITY", re.IGNORECASE)
-_ENTITY_DECL_TEXT = re.compile(r"<!\s*ENTITY", re.IGNORECASE)
+_DOCTYPE = re.compile(r"<!\s*DOCTYPE", re.IGNORECASE)
+_ENTITY_DECL = re.compile(r"<!\s*ENTITY", re.IGNORECASE)
+_ELEMENT_START = re.compile(r"<[A-Za-z_:]")
 
 
 class XMLError(ValueError):
@@ -39,25 +40,30 @@ def _parser(recover: bool) -> etree.XMLParser:
     )
 
 
-def _looks_declaring(data: bytes) -> bool:
-    if _ENTITY_DECL.search(data):
-        return True
-    # UTF-16/32 documents hide the ASCII pattern between NUL bytes
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:4] in (b"\x00\x00\xfe\xff",
-                                                              b"\xff\xfe\x00\x00"):
-        for codec in ("utf-32", "utf-16"):
-            try:
-                return bool(_ENTITY_DECL_TEXT.search(data.decode(codec)))
-            except UnicodeDecodeError:
-                continue
-    if b"\x00" in data[:200]:
-        for codec in ("utf-16-le", "utf-16-be"):
-            try:
-                if _ENTITY_DECL_TEXT.search(data.decode(codec, "ignore")):
-                    return True
-            except UnicodeDecodeError:
-                continue
-    return False
+def _xml_text(data: bytes) -> str:
+    """The document as text, good enough to find markup in any common encoding."""
+    for bom, codec in ((b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe\x00\x00", "utf-32"),
+                       (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if data.startswith(bom):
+            return data.decode(codec, "ignore")
+    if b"\x00" in data[:200]:     # UTF-16 without a byte-order mark
+        codec = "utf-16-be" if data[:1] == b"\x00" else "utf-16-le"
+        return data.decode(codec, "ignore")
+    return data.decode("latin-1")
+
+
+def _declares_entities(data: bytes) -> bool:
+    """A DOCTYPE before the root element whose internal subset declares an entity.
+
+    Only the prolog counts, so a feed *about* XXE that quotes ``<!ENTITY`` in
+    CDATA is still read.
+    """
+    text = _xml_text(data)
+    doctype = _DOCTYPE.search(text)
+    if doctype is None or _ELEMENT_START.search(text, 0, doctype.start()):
+        return False
+    root = _ELEMENT_START.search(text, doctype.end())
+    return bool(_ENTITY_DECL.search(text, doctype.end(), root.start() if root else len(text)))
 
 
 def parse_xml(data: bytes, *, recover: bool = False,
@@ -76,7 +82,7 @@ def parse_xml(data: bytes, *, recover: bool = False,
         raise XMLError("empty document")
     if len(data) > max_bytes:
         raise XMLError(f"XML document larger than {max_bytes / 1_000_000:g} MB")
-    if _looks_declaring(data):
+    if _declares_entities(data):
         raise UnsafeXMLError("refused: the XML declares entities (<!ENTITY>), "
                              "which can read local files or expand without bound")
     try:
