@@ -114,6 +114,8 @@ def test_stoplist_and_normalisation(kb):
     assert kb.is_stopword("share")
     assert not kb.is_stopword("Europol")
     assert normalize("  The  Ukraine’s  National—Police ") == "ukraine national-police"
+    assert normalize("European Cyber Crime Centre") == normalize("European Cybercrime Center")
+    assert kb.lookup("European Serious and Organized Crime Center").id == "int-europol-esocc"
 
 
 def test_phrase_patterns_cover_acronyms_exactly(kb):

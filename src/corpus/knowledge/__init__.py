@@ -6,7 +6,8 @@ process shares one ``KnowledgeBase``.
 
 Surface forms are compared after ``normalize()``: casefold, one style of quotes,
 apostrophes and dashes, collapsed whitespace, no leading "the", no possessive
-"'s", no trailing acronym in brackets ("Federal Bureau of Investigation (FBI)").
+"'s", no trailing acronym in brackets ("Federal Bureau of Investigation (FBI)"), one
+spelling for "cyber crime"/"cybercrime" and British/American words ("centre"/"center").
 Acronyms (2-6 capitals or digits, e.g. "FBI", "US", "EC3") are compared exactly, so
 the country "US" is not the pronoun "us".
 """
@@ -81,6 +82,17 @@ _QUOTES = str.maketrans({
 _POSSESSIVE = re.compile(r"(?<=\w)'s?(?=\W|$)")
 _TRAILING_ACRONYM = re.compile(r"\s*\((?=(?:[^)]*[A-Z]){2})[A-Z0-9./&-]{2,12}\)?\s*$")
 _SPACES = re.compile(r"\s+")
+_JOINED_PREFIX = re.compile(r"\b(anti|counter|cyber|co)[\s-](?=[a-z]{3})")
+_AMERICAN = {"centre": "center", "centres": "centers", "organised": "organized",
+             "organisation": "organization", "organisations": "organizations",
+             "defence": "defense", "programme": "program", "programmes": "programs"}
+_BRITISH = re.compile(r"\b(" + "|".join(_AMERICAN) + r")\b")
+_SPELLINGS = [
+    ("Cybercrime", "Cyber Crime"), ("Counterterrorism", "Counter Terrorism"),
+    ("Counterterrorism", "Counter-Terrorism"), ("Anti-Corruption", "Anticorruption"),
+    ("Organized", "Organised"), ("Center", "Centre"), ("Defense", "Defence"),
+    ("Programme", "Program"),
+]
 _ACRONYM = re.compile(r"^(?=(?:.*[A-Z]){2})[A-Z0-9]{2,6}$")
 _EDGE_PUNCT = " \t\n\"'[]{},;:"
 
@@ -112,6 +124,8 @@ def normalize(surface: str) -> str:
         text = stripped
     text = _POSSESSIVE.sub("", _strip_edges(text))
     text = text.replace(" & ", " and ").casefold()
+    text = _JOINED_PREFIX.sub(r"\1", text)       # "cyber crime", "cyber-crime" = "cybercrime"
+    text = _BRITISH.sub(lambda m: _AMERICAN[m.group(0)], text)   # "centre" = "center"
     if text.startswith("the "):
         text = text[4:]
     return _strip_edges(_SPACES.sub(" ", text))
@@ -351,7 +365,14 @@ def _matcher_variants(surface: str) -> list[tuple[str, bool]]:
     if " " not in text:
         variants = dict.fromkeys([*_quote_variants(text), *_quote_variants(text.upper())])
         return [(v, True) for v in variants]
-    return [(v, False) for v in _quote_variants(surface)]
+    spellings = [surface]
+    for one, other in _SPELLINGS:      # the matcher does not know these are the same word
+        for form in list(spellings):
+            if one in form:
+                spellings.append(form.replace(one, other))
+            elif other in form:
+                spellings.append(form.replace(other, one))
+    return [(v, False) for form in dict.fromkeys(spellings) for v in _quote_variants(form)]
 
 
 def _quote_variants(surface: str) -> list[str]:
