@@ -493,6 +493,12 @@ class DaskTasks:
         self.runner.__exit__(*exc)
 
     def submitter(self, task: Any, settings: Settings) -> Callable[[list[dict[str, Any]]], Any]:
+        module = sys.modules.get(getattr(task.fn, "__module__", ""))
+        if module is not None and not module.__name__.startswith("corpus"):
+            # the flow file is not installed on the workers: send its code along
+            import cloudpickle
+
+            cloudpickle.register_pickle_by_value(module)
         return lambda docs: self.runner.submit(task, parameters={"docs": docs,
                                                                  "settings": settings})
 
