@@ -74,7 +74,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"before|after|of|to|and|early|late|mid|mid-|year|fiscal year|FY|spring|summer|around|"
         r"circa|about|'s|’s|"
         r"autumn|fall|winter|end of|beginning of|start of)\s+)"
-        r"(?P<y>(?:19|20)\d\d)(?![\w/-]|\.\d|,\d|\s*(?:%|percent|U\.S\.C|USC))", re.IGNORECASE)),
+        r"(?P<y>(?:19|20)\d\d)(?![\w/-]|\.\d|,\d|\s*(?:%|percent|U\.S\.C|USC)|\s+[a-z]+s\b)",
+        re.IGNORECASE)),
     # the 2025 International Drug Conference
     ("year", re.compile(r"\b(?P<trigger>the\s+)(?P<y>(?:19|20)\d\d)(?=\s+[A-Z][a-z])")),
     # 2014-2016 / 2014 to 2016 after a trigger ("from 2014 to 2016") handled by "year"
