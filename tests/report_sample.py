@@ -6,12 +6,18 @@ same ``corpus.store`` writers the pipeline uses, so the views see real-shaped ro
 """
 from __future__ import annotations
 
+import atexit
+import functools
+import json
+import shutil
+import tempfile
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
 from corpus import store
+from corpus.config import load_settings
 from corpus.records import Document, Entity, Relation, RELATION_TYPES, stable_id
 
 ENTITIES = {
@@ -171,3 +177,37 @@ def make_sample_db(path: Path) -> Path:
     finally:
         con.close()
     return path
+
+
+# Sample-corpus releases the real pipeline runs on: Operation Endgame (Europol-led
+# takedown), a Nigerian extradited from the United Kingdom, ICITAP training in
+# Burkina Faso and Jordan, ICITAP and INTERPOL in Panama. Short ones, so it is quick.
+PIPELINE_TITLES = (
+    "Operation Endgame: Coordinated Worldwide Law Enforcement Action",
+    "Nigerian National Extradited from the United Kingdom",
+    "Burkina Faso: ICITAP Counter-IED Advisors Train Burkinabe National Police",
+    "Jordan: ICITAP Trains Public Security Directorate Officers",
+    "Panama: ICITAP and INTERPOL Lead Western Hemisphere Project Terminus Workshop",
+)
+SAMPLE_RECORDS = Path(__file__).resolve().parents[1] / "data" / "raw" / "press-releases.jsonl"
+
+
+@functools.cache
+def pipeline_db() -> Path:
+    """A database made by the real pipeline (``run_pipeline``) from five releases of
+    the sample corpus; built once per test process and shared by the report, export
+    and notebook tests."""
+    from corpus.pipeline import run_pipeline
+
+    folder = Path(tempfile.mkdtemp(prefix="corpus-report-pipeline-"))
+    atexit.register(shutil.rmtree, folder, True)
+    with SAMPLE_RECORDS.open(encoding="utf-8") as fh:
+        records = [json.loads(line) for line in fh if line.strip()]
+    chosen = [r for r in records if r["title"].startswith(PIPELINE_TITLES)]
+    assert len(chosen) == len(PIPELINE_TITLES), "the sample corpus lost a release these tests use"
+    source = folder / "releases.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in chosen), encoding="utf-8")
+    db = folder / "corpus.duckdb"
+    run_pipeline([str(source)], load_settings(db=db, report_dir=folder / "report",
+                                              make_report=False, quiet=True))
+    return db

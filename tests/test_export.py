@@ -12,7 +12,7 @@ from corpus import store
 from corpus.cli import main
 from corpus.config import load_settings
 from corpus.report.export import ExportError, build_graph, export_map
-from report_sample import entity_id, make_sample_db
+from report_sample import entity_id, make_sample_db, pipeline_db
 
 
 @pytest.fixture(scope="module")
@@ -134,3 +134,28 @@ def test_rollup_follows_its_view(sample_db, tmp_path):
     graph = nx.read_graphml(export_map(_settings(sample_db), "graphml", tmp_path / "r.graphml",
                                        rollup=True))
     assert graph.number_of_edges() == n_rows
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt", ["graphml", "gexf", "json", "csv"])
+def test_a_pipeline_made_map_exports_with_the_counts_of_cooperation_map(fmt, tmp_path):
+    db = pipeline_db()
+    con = store.connect(db, read_only=True)
+    try:
+        rows = store.query(con, "SELECT * FROM cooperation_map")
+    finally:
+        con.close()
+    assert len(rows) >= 10, "the pipeline found almost no cooperation in five releases"
+    path = export_map(_settings(db), fmt, tmp_path / ("map" if fmt == "csv" else f"map.{fmt}"))
+    if fmt == "graphml":
+        graph = nx.read_graphml(path)
+    elif fmt == "gexf":
+        graph = nx.read_gexf(path)
+    elif fmt == "json":
+        graph = nx.node_link_graph(json.loads(path.read_text(encoding="utf-8")), edges="links")
+    else:
+        edges, nodes = pd.read_csv(path), pd.read_csv(tmp_path / "map" / "nodes.csv")
+        assert len(edges) == len(rows) and len(nodes) == len(set(rows.source_id) | set(rows.target_id))
+        return
+    assert graph.number_of_edges() == len(rows)
+    assert set(graph.nodes) == set(rows.source_id) | set(rows.target_id)

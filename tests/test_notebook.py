@@ -11,7 +11,7 @@ import pytest
 from corpus import store
 from corpus.config import load_settings
 from corpus.query import run_query
-from report_sample import make_sample_db
+from report_sample import make_sample_db, pipeline_db
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOK = REPO / "notebooks" / "explore.ipynb"
@@ -59,7 +59,16 @@ def test_every_cookbook_recipe_runs_through_corpus_query(sample_db):
     assert not any("plans to train" in s for s in evidence.evidence)   # planned, not done
 
 
-def test_notebook_runs_top_to_bottom(sample_db, tmp_path, monkeypatch):
+@pytest.mark.slow
+def test_cookbook_runs_on_a_pipeline_made_database():
+    settings = load_settings(db=pipeline_db())
+    answers = {heading: run_query(settings, sql) for heading, sql in cookbook_recipes()}
+    trainers = set(answers["Who trains whom"].trainer)
+    assert any("Training Assistance Program" in t for t in trainers), trainers
+
+
+def execute_notebook(db: Path, tmp_path: Path, monkeypatch) -> str:
+    """Run the notebook on ``db``; returns the text of its outputs, checks its pictures."""
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
     pytest.importorskip("ipykernel")
@@ -70,14 +79,28 @@ def test_notebook_runs_top_to_bottom(sample_db, tmp_path, monkeypatch):
         "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
         "display_name": "Python 3", "language": "python"}), encoding="utf-8")
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
-    monkeypatch.setenv("CORPUS_DB", str(sample_db))
+    monkeypatch.setenv("CORPUS_DB", str(db))
     notebook = nbformat.read(NOTEBOOK, as_version=4)
     client = nbclient.NotebookClient(notebook, kernel_name="python3", timeout=120,
                                      resources={"metadata": {"path": str(tmp_path)}})
     client.execute()
-    text = "\n".join(
+    images = [out for cell in notebook.cells if cell.cell_type == "code"
+              for out in cell.get("outputs", []) if "image/png" in out.get("data", {})]
+    assert len(images) >= 3                                # ties, network, themes, timeline
+    return "\n".join(
         str(out.get("text", "")) + str(out.get("data", {}).get("text/plain", ""))
         for cell in notebook.cells if cell.cell_type == "code" for out in cell.get("outputs", []))
+
+
+@pytest.mark.slow
+def test_notebook_runs_on_a_pipeline_made_database(tmp_path, monkeypatch):
+    text = execute_notebook(pipeline_db(), tmp_path, monkeypatch)
+    assert "Burkinabe National Police" in text
+    assert "MultiDiGraph named 'cooperation_map'" in text
+
+
+def test_notebook_runs_top_to_bottom(sample_db, tmp_path, monkeypatch):
+    text = execute_notebook(sample_db, tmp_path, monkeypatch)
     con = store.connect(sample_db, read_only=True)
     try:
         n_ties = store.query(con, "SELECT count(*) AS n FROM cooperation_map").n[0]
@@ -87,6 +110,3 @@ def test_notebook_runs_top_to_bottom(sample_db, tmp_path, monkeypatch):
     assert "Burkinabe National Police" in text            # who trains whom
     assert "National Police of Panama" in text            # technology buyers
     assert "police training assistance" in text           # themes
-    images = [out for cell in notebook.cells if cell.cell_type == "code"
-              for out in cell.get("outputs", []) if "image/png" in out.get("data", {})]
-    assert len(images) >= 3                                # ties, network, themes, timeline

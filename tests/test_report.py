@@ -11,7 +11,7 @@ from corpus import store
 from corpus.cli import main
 from corpus.config import load_settings
 from corpus.report import ReportError, build_report, embed_json, report_data, write_report
-from report_sample import entity_id, fill_sample, make_sample_db
+from report_sample import entity_id, fill_sample, make_sample_db, pipeline_db
 
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "artifacts"
@@ -133,6 +133,7 @@ def _screenshot(page, path: Path) -> None:
     """The whole page: the viewport is stretched to it first, because Chromium's own
     full-page capture rescales the network's canvas while it draws."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    page.add_style_tag(content="div.vis-tooltip { visibility: hidden !important; }")
     size = page.viewport_size
     height = page.evaluate("document.documentElement.scrollHeight")
     page.set_viewport_size({"width": size["width"], "height": height})
@@ -160,8 +161,7 @@ def test_report_renders_and_shows_evidence_in_chromium(browser, report_path, map
     assert "ICITAP advisors trained officers of the Burkinabe National Police" in details.inner_text()
     links = details.locator("a[href*='burkina-faso-icitap']")
     assert links.count() >= 1 and links.first.get_attribute("target") == "_blank"
-    page.mouse.move(5, 5)                                          # no tooltip in the picture
-    _screenshot(page, ARTIFACTS / "report.png")
+    _screenshot(page, ARTIFACTS / "report-fixture.png")
 
     # a click on the Spain -> United States tie shows the extradition
     edge = page.evaluate("""() => JSON.parse(document.getElementById('report-data').textContent)
@@ -246,5 +246,35 @@ def test_hostile_document_text_stays_text(browser, tmp_path):
     assert details.locator("a[href^='javascript']").count() == 0
     assert details.locator("img, script, b").count() == 0
     assert page.evaluate("window.pwned") is None
+    assert problems == []
+    page.close()
+
+
+@pytest.mark.slow
+def test_report_of_a_pipeline_run_in_chromium(browser, tmp_path):
+    """The report of what the real pipeline made from five sample-corpus releases."""
+    db = pipeline_db()
+    con = store.connect(db, read_only=True)
+    try:
+        n_nodes, n_ties = _map_size(con)
+        icitap = store.query(con, """
+            SELECT DISTINCT source_id FROM cooperation_map
+            WHERE type = 'training' AND source_name LIKE '%Training Assistance Program%'""")
+        urls = set(store.query(con, "SELECT url FROM documents").url)
+        path = build_report(con, tmp_path)
+    finally:
+        con.close()
+    assert len(icitap) == 1, "the pipeline no longer finds ICITAP training anyone"
+    page, problems = _open(browser, path)
+    assert page.locator("#network").get_attribute("data-node-count") == str(n_nodes)
+    assert page.evaluate("window.corpusReport.edgeCount") == n_ties
+    pos = page.evaluate("id => window.corpusReport.nodeScreenPosition(id)", icitap.source_id[0])
+    page.mouse.click(pos["x"], pos["y"])
+    details = page.locator("#details")
+    assert "International Criminal Investigative Training Assistance Program" in page.inner_text("#details-title")
+    assert "Burkinabe National Police" in details.inner_text()
+    hrefs = {a.get_attribute("href") for a in details.locator(".evidence a").all()}
+    assert hrefs and hrefs <= urls                  # every sentence links to its release
+    _screenshot(page, ARTIFACTS / "report.png")
     assert problems == []
     page.close()
