@@ -21,7 +21,7 @@ TEXT = ("Share this page. The FBI trained 40 Ukrainian cyber police officers in 
 
 def _documents(records: list[dict], n: int) -> list[Document]:
     """``n`` dev records of moderate length, picked in a fixed way, as documents."""
-    usable = [r for r in records if 1500 <= len(r.get("text") or "") <= 6000]
+    usable = [r for r in records if 1000 <= len(r.get("text") or "") <= 3500]
     step = max(1, len(usable) // n)
     out = []
     for r in usable[::step][:n]:

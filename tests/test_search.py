@@ -32,7 +32,7 @@ UKRAINE = Entity(entity_id=stable_id("country", "UKR"), name="Ukraine", kind="co
 
 
 def _documents(records: list[dict], n: int) -> list[Document]:
-    usable = [r for r in records if 1500 <= len(r.get("text") or "") <= 6000]
+    usable = [r for r in records if 1000 <= len(r.get("text") or "") <= 3500]
     step = max(1, len(usable) // n)
     out = []
     for r in usable[::step][:n]:

@@ -104,7 +104,7 @@ def cluster_documents(vectors: np.ndarray, options: ThemeOptions = ThemeOptions(
         return np.zeros(0, dtype=int)
     if n < options.small_corpus:
         return _order_by_size(_kmeans(vectors, max(1, min(n, int(round(np.sqrt(n / 2)))))))
-    labels = _hdbscan(vectors, options.cluster_size(n))
+    labels = _hdbscan(vectors, options.cluster_size(n), options.max_components)
     if labels.max() < 1:   # one dense region or none: densities say nothing here
         return _order_by_size(_kmeans(vectors, max(2, int(round(np.sqrt(n / 2))))))
     labels = _merge_close(vectors, labels, options.merge_similarity)
@@ -121,8 +121,7 @@ def _reduce(vectors: np.ndarray, max_components: int) -> np.ndarray:
     return _unit(reduced)
 
 
-def _hdbscan(vectors: np.ndarray, min_cluster_size: int,
-             max_components: int = ThemeOptions.max_components) -> np.ndarray:
+def _hdbscan(vectors: np.ndarray, min_cluster_size: int, max_components: int) -> np.ndarray:
     from sklearn.cluster import HDBSCAN
 
     reduced = _reduce(vectors, max_components)
@@ -347,7 +346,7 @@ def _new_clusters(vectors: np.ndarray, options: ThemeOptions) -> np.ndarray:
             if float(sims.min()) >= 0.5:    # the whole pool is one tight group
                 return np.zeros(len(vectors), dtype=int)
         return np.full(len(vectors), -1)
-    labels = _hdbscan(vectors, options.min_new_theme)
+    labels = _hdbscan(vectors, options.min_new_theme, options.max_components)
     return _order_by_size(_merge_close(vectors, labels, options.merge_similarity))
 
 

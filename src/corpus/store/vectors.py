@@ -31,7 +31,8 @@ def _matrix(column: pa.ChunkedArray | pa.Array, dim: int) -> np.ndarray:
 
 
 def _embedding_dim(con: Connection) -> int:
-    return int(get_meta(con, "embedding_dim") or 384)
+    rows = con.execute("SELECT value FROM meta WHERE key = 'embedding_dim'").fetchall()
+    return int(rows[0][0]) if rows else 384
 
 
 def _register(con: Connection, name: str, data: Any) -> None:
