@@ -137,7 +137,7 @@ def _anaphors(sent, actors: list[fr.Actor], ctx: DocContext) -> list[fr.Actor]:
             pair = _last_two_countries(sent.start_char, ctx)
             if pair:
                 found.append(fr.Actor(pair, tok.i, frozenset({tok.i}), resolved=True))
-        elif word == "partner" and tok.tag_ == "NNS" and ctx.international and any(
+        elif word == "partner" and tok.tag_ == "NNS" and 0 < len(ctx.international) <= 3 and any(
                 c.lower_ in ("international", "foreign", "european", "global", "overseas")
                 for c in tok.children):
             found.append(fr.Actor(ctx.international, tok.i, frozenset({tok.i}), resolved=True,

@@ -73,7 +73,7 @@ NOUN_TYPES = {
 }
 # nouns that say one side helped: "with the assistance of X", "thanks to X's support"
 HELP_NOUNS = {"assistance", "support", "help", "cooperation", "collaboration", "coordination",
-              "partnership", "engagement", "contribution", "effort", "aid", "participation",
+              "partnership", "engagement", "contribution", "aid", "participation",
               "involvement", "backing"}
 # the preposition-only markers of a partner: "alongside X", "together with X"
 PARTNER_PREPS = {"alongside"}

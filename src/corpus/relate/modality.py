@@ -26,6 +26,9 @@ def _clause_head(tok):
 
 def modality_of(trigger) -> str:
     """The modality of the clause a trigger word stands in."""
+    if trigger.lower_ in ("thank", "thanks"):
+        # "we want to thank X for their assistance" thanks for what happened
+        return "negated" if any(c.dep_ == "neg" for c in trigger.children) else "asserted"
     if trigger.pos_ in ("NOUN", "PROPN"):
         for child in trigger.children:
             word = child.lower_
