@@ -118,6 +118,16 @@ def test_each_breakage_is_caught_by_its_audit(filled, audit, sql):
     assert caught.count >= 1 and caught.examples
 
 
+def test_tolerated_cases(filled):
+    """A visit whose direction is unknown is undirected; an evidence sentence's offsets
+    may take in the whitespace after it."""
+    filled.execute("INSERT INTO relations VALUES ('r2', 'd1', 'fbi', 'knps', 'visit_exchange', false, "
+                   "'The FBI trained officers', 0, 25, NULL, 0.5, 'asserted', false, NULL)")
+    filled.execute("UPDATE documents SET text = text || '\n\n' WHERE doc_id = 'd1'")
+    filled.execute("UPDATE relations SET end_char = end_char + 2 WHERE relation_id = 'r1'")
+    assert check_database(filled) == []
+
+
 def test_offset_violation_shows_what_the_offsets_cut_out(filled):
     filled.execute("UPDATE mentions SET start_char = start_char + 1, end_char = end_char + 1 "
                    "WHERE entity_id = 'fbi'")

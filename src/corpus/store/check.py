@@ -33,10 +33,18 @@ _GRANULARITIES = _in_list(DATE_GRANULARITIES)
 _DIRECTED = _in_list(t for t, d in RELATION_TYPES.items() if d)
 
 
-def _offsets(table: str, text_col: str, what: str) -> Audit:
+def _offsets(table: str, text_col: str, what: str, *, trim: bool = False) -> Audit:
+    """Offsets inside the document that cut out exactly the stored text; with ``trim``,
+    up to whitespace around it (an evidence sentence may keep its trailing newline)."""
+    cut = "substr(d.text, x.start_char + 1, x.end_char - x.start_char)"
+    stored = f"x.{text_col}"
+    if trim:
+        cut = f"regexp_replace({cut}, '^\\s+|\\s+$', '', 'g')"
+        stored = f"regexp_replace({stored}, '^\\s+|\\s+$', '', 'g')"
     return Audit(
         f"{table}_offsets",
-        f"every {what}'s offsets lie inside its document and cut out exactly its {text_col}",
+        f"every {what}'s offsets lie inside its document and cut out exactly its {text_col}"
+        + (" (up to surrounding whitespace)" if trim else ""),
         (table, "documents"),
         f"""
         SELECT x.doc_id, x.start_char, x.end_char, x.{text_col} AS stored,
@@ -44,7 +52,7 @@ def _offsets(table: str, text_col: str, what: str) -> Audit:
         FROM {table} x JOIN documents d USING (doc_id)
         WHERE x.start_char < 0 OR x.end_char <= x.start_char
            OR x.end_char > length(d.text)
-           OR substr(d.text, x.start_char + 1, x.end_char - x.start_char) IS DISTINCT FROM x.{text_col}
+           OR {cut} IS DISTINCT FROM {stored}
         """)
 
 
@@ -88,7 +96,7 @@ AUDITS: tuple[Audit, ...] = (
     # offsets
     _offsets("mentions", "text", "mention"),
     _offsets("date_mentions", "text", "date mention"),
-    _offsets("relations", "evidence", "relation"),
+    _offsets("relations", "evidence", "relation", trim=True),
     _offsets("chunks", "text", "chunk"),
     # documents
     Audit("documents_empty_text", "every document has some text", ("documents",),
@@ -151,11 +159,13 @@ AUDITS: tuple[Audit, ...] = (
           ("relations",),
           f"SELECT relation_id, type FROM relations WHERE type IS NULL OR type NOT IN ({_TYPES})"),
     Audit("relations_wrong_direction",
-          "a relation is directed exactly when CONTRACT.md says its type is",
+          "a relation's directed flag is its type's in CONTRACT.md (visit_exchange: where known)",
           ("relations",),
           f"""
           SELECT relation_id, type, directed FROM relations
-          WHERE type IN ({_TYPES}) AND directed IS DISTINCT FROM (type IN ({_DIRECTED}))
+          WHERE type IN ({_TYPES})
+            AND directed IS DISTINCT FROM (type IN ({_DIRECTED}))
+            AND NOT (type = 'visit_exchange' AND directed = false)
           """),
     Audit("relations_bad_confidence", "a relation's confidence lies between 0 and 1",
           ("relations",),
