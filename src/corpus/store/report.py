@@ -47,10 +47,16 @@ def map_nodes(con: Connection, rollup: bool = False) -> pd.DataFrame:
     """One row per entity on the map, with its degree and the documents that name its ties.
 
     ``n_documents`` counts the independent documents (duplicates folded) stating
-    a relation of the entity; on the rolled-up map it is the sum over its ties.
+    a relation of the entity (on the rolled-up map: of the entity or its units).
     """
     view = map_view(con, rollup)
-    if rollup:
+    if rollup and has_relation(con, "entity_rollup") and has_relation(con, "relation_edges"):
+        activity = """
+            SELECT x.rollup_id AS entity_id, count(DISTINCT r.story_id) AS n_documents
+            FROM relation_edges r
+            JOIN entity_rollup x ON x.entity_id IN (r.source_id, r.target_id)
+            GROUP BY x.rollup_id"""
+    elif rollup:                        # a database without the relate stage's views
         activity = f"""
             SELECT entity_id, sum(n_documents)::BIGINT AS n_documents FROM (
                 SELECT source_id AS entity_id, n_documents FROM {view}
