@@ -40,7 +40,7 @@ def connect_readonly_locked(path: str | Path) -> Connection:
     path = Path(path)
     if not path.is_file():
         raise ReadOnlyError(f"database not found: {path} (run `corpus run` first or pass --db)")
-    config = {k: v for k, v in LOCKED_CONFIG.items()}
+    config = dict(LOCKED_CONFIG)
     try:
         return duckdb.connect(str(path), read_only=True, config=config)
     except duckdb.Error as exc:
