@@ -38,8 +38,11 @@ def test_every_country_has_national_police_interior_and_justice(kb):
     assert lacking == []
 
 
-def test_no_name_is_silently_shared(kb):
+def test_no_name_is_silently_shared_or_stopped(kb):
     assert kb.ambiguous_aliases() == []
+    stopped = [(e.id, name) for e in kb.entries for name in (e.name, *e.aliases)
+               if kb.is_stopword(name)]
+    assert stopped == []
 
 
 def test_one_actor_under_many_names(kb):
