@@ -278,3 +278,26 @@ def test_report_of_a_pipeline_run_in_chromium(browser, tmp_path):
     _screenshot(page, ARTIFACTS / "report.png")
     assert problems == []
     page.close()
+
+
+def test_report_of_the_sample_corpus_database_when_built(browser, tmp_path):
+    """After `corpus run` (the README's main command), the map of the whole sample corpus:
+    its screenshot lands in artifacts/report-sample-corpus.png."""
+    db = REPO / "data" / "processed" / "corpus.duckdb"
+    if not db.is_file():
+        pytest.skip(f"no {db.relative_to(REPO)}: run `corpus run` first to check its report")
+    try:
+        con = store.connect(db, read_only=True)
+    except Exception as exc:            # a run is writing it right now
+        pytest.skip(f"cannot open {db.name} read-only now: {exc}")
+    try:
+        n_nodes, n_ties = _map_size(con)
+        path = build_report(con, tmp_path)
+    finally:
+        con.close()
+    page, problems = _open(browser, path)
+    assert page.locator("#network").get_attribute("data-node-count") == str(n_nodes)
+    assert page.evaluate("window.corpusReport.edgeCount") == n_ties
+    _screenshot(page, ARTIFACTS / "report-sample-corpus.png")
+    assert problems == []
+    page.close()
