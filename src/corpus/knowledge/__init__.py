@@ -447,6 +447,20 @@ def _word_order_variants(entry: KbEntry, country: Country) -> tuple[list[str], l
     return variants, cores
 
 
+# One-word generic names that do name a national body once the country is known.
+_INSTITUTION_WORDS = frozenset({
+    "police", "gendarmerie", "customs", "militia", "army", "navy", "treasury", "embassy",
+    "carabinieri", "politie", "policija", "politsiya", "douane", "cyberpolice", "marshals",
+})
+
+
+def _generic_core(core: str) -> bool:
+    """A core worth resolving with the text's country: several words, an acronym, or an
+    institution word ("Police"); not an ordinary word like "Expertise" or "Mission"."""
+    text = unify_punctuation(core)
+    return " " in text or is_acronym(text) or normalize(text) in _INSTITUTION_WORDS
+
+
 _QUALIFIER = re.compile(r"^(.+?) \(([^()]+)\)$")
 _MINISTRY_OF = re.compile(r"^(Ministry|Department) of (?:the )?(.+)$", re.IGNORECASE)
 
@@ -597,7 +611,8 @@ def _build(path: Path) -> KnowledgeBase:
                 if all(c.entry_id != entry.id for c in claims[key]):
                     claims[key].append(_Claim(entry.id, where, True))
             for core in cores:
-                scoped.setdefault((normalize(core), entry.country), entry.id)
+                if _generic_core(core):
+                    scoped.setdefault((normalize(core), entry.country), entry.id)
 
     index: dict[tuple[bool, str], tuple[str, ...]] = {}
     conflicts: list[str] = []
