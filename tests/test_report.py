@@ -189,6 +189,10 @@ def test_report_renders_and_shows_evidence_in_chromium(browser, report_path, map
     page.dispatch_event("#date-from", "change")
     assert network.get_attribute("data-node-count") == "5"          # ICITAP and its 4 partners of 2026
     page.click("#reset-filters")
+    page.click("#timeline rect[data-period='2023']")                # a click on the timeline
+    assert page.input_value("#date-from") == "2023-01-01"
+    assert network.get_attribute("data-node-count") == "2"          # the extradition of 2023
+    page.click("#reset-filters")
     page.fill("#min-documents", "2")
     page.dispatch_event("#min-documents", "change")
     assert network.get_attribute("data-node-count") == "4"          # FBI, Europol, Dutch police, BKA

@@ -353,6 +353,20 @@
     return out;
   }
 
+  function setPeriod(period, byYear) {
+    var from, to;
+    if (byYear) { from = period + "-01-01"; to = period + "-12-31"; }
+    else {
+      var y = Number(period.slice(0, 4)), m = Number(period.slice(5, 7));
+      var last = new Date(Date.UTC(y, m, 0)).getUTCDate();
+      from = period + "-01"; to = period + "-" + (last < 10 ? "0" : "") + last;
+    }
+    state.from = from; state.to = to;
+    document.getElementById("date-from").value = from;
+    document.getElementById("date-to").value = to;
+    applyFilters();
+  }
+
   function drawTimeline(edges) {
     var box = document.getElementById("timeline");
     box.textContent = "";
@@ -392,8 +406,11 @@
         if (!n) return;
         var h = (H - B - T) * n / max;
         y -= h;
-        var r = svg("rect", { x: L + i * bw + 1, y: y, width: Math.max(1, bw - 2), height: h, fill: typeColour(t) });
-        var tip = svg("title"); tip.textContent = k + ": " + n + " " + typeLabel(t); r.appendChild(tip);
+        var r = svg("rect", { x: L + i * bw + 1, y: y, width: Math.max(1, bw - 2), height: h, fill: typeColour(t),
+                              "data-period": k, style: "cursor:pointer" });
+        var tip = svg("title"); tip.textContent = k + ": " + n + " " + typeLabel(t) + " (click to show only this period)";
+        r.appendChild(tip);
+        r.addEventListener("click", function () { setPeriod(k, byYear); });
         s.appendChild(r);
       });
       if (i % every === 0) {
