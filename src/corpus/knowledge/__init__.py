@@ -448,15 +448,17 @@ def _word_order_variants(entry: KbEntry, country: Country) -> tuple[list[str], l
 
 
 # One-word generic names that do name a national body once the country is known.
+# ("Police" or "Embassy" alone are left out: in a U.S. release "police" is the local
+# force, and "the Embassy" is as often the other country's.)
 _INSTITUTION_WORDS = frozenset({
-    "police", "gendarmerie", "customs", "militia", "army", "navy", "treasury", "embassy",
-    "carabinieri", "politie", "policija", "politsiya", "douane", "cyberpolice", "marshals",
+    "gendarmerie", "carabinieri", "politie", "policija", "politsiya", "douane", "cyberpolice",
+    "militia",
 })
 
 
 def _generic_core(core: str) -> bool:
     """A core worth resolving with the text's country: several words, an acronym, or an
-    institution word ("Police"); not an ordinary word like "Expertise" or "Mission"."""
+    institution word ("Gendarmerie"); not an ordinary word like "Expertise" or "Mission"."""
     text = unify_punctuation(core)
     return " " in text or is_acronym(text) or normalize(text) in _INSTITUTION_WORDS
 
