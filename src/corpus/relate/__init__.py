@@ -99,14 +99,14 @@ def _actors_by_sentence(doc, mentions, entities) -> dict[int, list[fr.Actor]]:
     """Actors per sentence start; a name nested in a longer name ("Burkinabe" in
     "Burkinabe National Police") is part of it, not an actor of its own."""
     out: dict[int, list[fr.Actor]] = {}
-    taken: set[int] = set()
+    taken: list[tuple[int, int]] = []
     for m in sorted(mentions, key=lambda m: (m.start_char - m.end_char, m.start_char)):
         span = doc.char_span(m.start_char, m.end_char, alignment_mode="expand")
         if span is None or len(span) == 0:
             continue
-        if any(t.i in taken for t in span):
+        if any(a < m.end_char and m.start_char < b for a, b in taken):
             continue
-        taken.update(t.i for t in span)
+        taken.append((m.start_char, m.end_char))     # "U.S.–Kenya" is one token, two actors
         root = span.root
         actor = fr.Actor((m.entity_id,), root.i, frozenset(t.i for t in span),
                          kinds=(entities[m.entity_id].kind,))
@@ -340,6 +340,11 @@ class _SentenceReader:
     def __init__(self, sent, actors, index, blockers, ctx, lemmas, out):
         self.sent, self.actors, self.index = sent, actors, index
         self.blockers, self.ctx, self.lemmas, self.out = blockers, ctx, lemmas, out
+        # words that make helping a joint operation; "the ability to investigate" does not
+        self.operation_words = {t.lemma_.lower() for t in sent
+                                if t.lemma_.lower() in lx.OPERATION_CONTEXT
+                                and not any(c.dep_ == "aux" and c.lower_ == "to"
+                                            for c in t.children)}
 
     # helpers ---------------------------------------------------------------
     def roles(self, anchor, *free) -> dict[str, list[fr.Actor]]:
@@ -348,7 +353,19 @@ class _SentenceReader:
                        inside=free[0] if free else None)
         if fr.is_verb(anchor) and not (roles.get(fr.SUBJ) or roles.get(fr.PASS_SUBJ)):
             self._inherit_subject(anchor, roles, blockers)
+            for aux in anchor.children:
+                if aux.dep_ == "aux" and aux.lemma_ == "be":
+                    for c in aux.children:       # "Also contributing ... were X, Y and Z"
+                        if c.dep_ in ("attr", "nsubj"):
+                            roles.setdefault(fr.SUBJ, []).extend(
+                                self._actors_at(c, blockers) + self._listed(c))
         return roles
+
+    def _listed(self, tok) -> list[fr.Actor]:
+        """Actors in apposition or coordination with ``tok``: a list the parser chained."""
+        return [self.index[c.i] for c in tok.subtree
+                if c.i != tok.i and c.i in self.index and c.dep_ in ("appos", "conj")
+                and self.index[c.i].root == c.i]
 
     def _inherit_subject(self, verb, roles, blockers) -> None:
         head = verb.head
@@ -382,7 +399,7 @@ class _SentenceReader:
     def type_from_context(self, default: str = "general_cooperation") -> str:
         if self.lemmas & {"extradition", "extradite", "extradited"}:
             return "legal_assistance"
-        if self.lemmas & lx.OPERATION_CONTEXT:
+        if self.operation_words:
             return "joint_operation"
         return default
 
@@ -480,8 +497,9 @@ class _SentenceReader:
     def read_hand_over(self, verb) -> None:
         roles = self.roles(verb)
         passive = fr.is_passive(verb)
-        givers = roles.get(fr.FROM, []) + roles.get(fr.BY, []) + (
-            [] if passive else roles.get(fr.SUBJ, []))
+        givers = roles.get(fr.FROM, []) + roles.get(fr.BY, [])
+        if not givers and not passive:
+            givers = roles.get(fr.SUBJ, [])
         receivers = self.to_country(roles.get(fr.TO, []))
         givers = [a for a in givers if a.kinds != ("organization",)]
         conf = DIRECT
@@ -549,7 +567,8 @@ class _SentenceReader:
                     "liaise") and len(helpers) > 1 and (
                 word != "work" or any(c.lower_ == "together" for c in verb.children)):
             self.add_among(helpers, rtype, DIRECT, verb)
-        if helpers and not partners and word in ("assist", "support", "help", "aid") \
+        if helpers and not partners and word in ("assist", "support", "help", "aid",
+                                                  "contribute") \
                 and not any(c.dep_ in ("dobj", "ccomp", "xcomp", "dative") for c in verb.children) \
                 and all(a.kinds != ("organization",) for a in helpers):
             self._fallback_partner(helpers, rtype, verb)
@@ -635,6 +654,10 @@ class _SentenceReader:
             self.add(helpers, others, rtype, False, self._conf(helpers + others, conf), noun)
         elif helpers and verb is not None and prep is None and noun.dep_ == "dobj":
             self._fallback_partner(helpers, rtype, noun)
+        elif len(own.get(fr.OWNER, [])) > 1 and not others and word in (
+                "cooperation", "collaboration", "partnership", "coordination"):
+            # "U.S.–Kenya cooperation", "the FBI and Europol's partnership"
+            self.add_among(own[fr.OWNER], rtype, DIRECT, noun)
         elif partners and main:
             # "X works in collaboration with Y", "X, in coordination with Y, arrested ..."
             self.add(main, partners, rtype, False, self._conf(main + partners, PREPOSITION),
@@ -678,6 +701,13 @@ class _SentenceReader:
             if rtype == "visit_exchange" and word not in ("visit", "delegation", "trip"):
                 return
             if rtype == "technology_transfer" and not direct_object:
+                return
+            if givers and not receivers and direct_object and vword in lx.LIGHT_VERBS \
+                    and rtype in ("technology_transfer", "training"):
+                # "ICITAP advisors led the installation of ... in Kenya": the country where
+                # the giver delivers, when the sentence names it and no other trigger holds it
+                receivers = self._sentence_countries(givers, outside=self.blockers - {noun.i})
+                self.add(givers, receivers, rtype, True, CROSS, noun)
                 return
             self.add(givers, receivers, rtype, True, self._conf(givers + receivers, DIRECT),
                      noun)
