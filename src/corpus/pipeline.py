@@ -190,9 +190,13 @@ class Run:
 
     def __enter__(self) -> "Run":
         self.copy.open()
-        self.summary.resumed = self.copy.resumed
-        self._before = store.table_counts(self.con)
-        pipeline_store.finish_results(self.con)
+        try:
+            self.summary.resumed = self.copy.resumed
+            self._before = store.table_counts(self.con)
+            pipeline_store.finish_results(self.con)
+        except BaseException:
+            self.copy.close()
+            raise
         if self.copy.resumed:
             self.progress.say(f"resuming the interrupted run in {self.copy.path}")
         return self
@@ -275,7 +279,7 @@ class Run:
         pipeline_store.mark_ran(self.con, stage, version)
         stat = StageStat(stage, seconds=time.perf_counter() - started, started_at=started_at)
         if isinstance(result, int):
-            stat.documents = result
+            stat.note = f"{result} rows changed"
         elif isinstance(result, Path):
             stat.note = str(result)
         elif result is not None and hasattr(result, "format"):
