@@ -11,27 +11,7 @@ SELECT r.*, coalesce(d.duplicate_of, d.doc_id) AS story_id, coalesce(r.event_dat
 FROM relations r JOIN documents d USING (doc_id)
 WHERE r.modality = 'asserted';
 
--- grain: one row per (source, target, type) tie, counted over independent documents
-CREATE OR REPLACE VIEW cooperation_map AS
-SELECT
-    r.source_id,
-    s.name AS source_name,
-    r.target_id,
-    t.name AS target_name,
-    r.type,
-    count(DISTINCT r.story_id) AS n_documents,
-    min(r.seen_on) AS first_seen,
-    max(r.seen_on) AS last_seen,
-    bool_or(r.directed) AS directed,
-    count(*) AS n_relations,
-    s.kind AS source_kind,
-    t.kind AS target_kind,
-    s.country AS source_country,
-    t.country AS target_country
-FROM asserted_relations r
-JOIN entities s ON s.entity_id = r.source_id
-JOIN entities t ON t.entity_id = r.target_id
-GROUP BY ALL;
+-- cooperation_map and cooperation_map_rollup: see views_relations.sql
 
 -- grain: one row per (theme, month)
 CREATE OR REPLACE VIEW theme_trends AS
