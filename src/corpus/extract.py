@@ -513,22 +513,27 @@ class Resolver:
         """Non-overlapping spans: longest first, then knowledge base over shape rules.
 
         A shape span that only adds a place tail to a known agency ("U.S. Attorney's
-        Office for the Eastern District of Missouri") gives way to the known agency."""
+        Office for the Eastern District of Missouri") gives way to the known agency, and
+        so does one that known names cover entirely. Lookups go through position indexes,
+        so a long text costs linear time."""
         kb_agencies = [c for c in cands if c.source == "kb" and c.kind == "agency"]
+        kb_by_start: dict[int, list[_Cand]] = {}
+        kb_by_end: dict[int, list[_Cand]] = {}
+        for k in kb_agencies:
+            kb_by_start.setdefault(k.start, []).append(k)
+            kb_by_end.setdefault(k.end, []).append(k)
         for c in cands:
             if c.source != "shape" or c.kind != "agency":
                 continue
-            for k in kb_agencies:
-                if k.start == c.start and k.end < c.end and doc[k.end].lower_ in ("for", "in") \
+            for k in kb_by_start.get(c.start, ()):
+                if k.end < c.end and doc[k.end].lower_ in ("for", "in") \
                         and doc[k.end - 1].lower_ not in ("embassy", "consulate"):
                     c.priority = -1
-        for c in cands:
-            if c.source != "shape" or c.kind != "agency":
-                continue
             covered = [False] * (c.end - c.start)
-            for k in kb_agencies:
-                if c.start <= k.start and k.end <= c.end and (k.end - k.start) < c.end - c.start:
-                    covered[k.start - c.start:k.end - c.start] = [True] * (k.end - k.start)
+            for pos in range(c.start, c.end):
+                for k in kb_by_start.get(pos, ()):
+                    if k.end <= c.end and (k.end - k.start) < c.end - c.start:
+                        covered[k.start - c.start:k.end - c.start] = [True] * (k.end - k.start)
             if all(cov or doc[c.start + i].lower_ in CONNECTORS
                    for i, cov in enumerate(covered)):
                 c.priority = -1
@@ -536,9 +541,8 @@ class Resolver:
         for c in list(cands):
             if c.source != "shape" or c.kind != "agency":
                 continue
-            for k in kb_agencies:
-                if k.end == c.end and k.start > c.start + 1 \
-                        and doc[k.start - 1].lower_ in ("of", "the") \
+            for k in kb_by_end.get(c.end, ()):
+                if k.start > c.start + 1 and doc[k.start - 1].lower_ in ("of", "the") \
                         and any(t.lower_ in AGENCY_HEADS for t in doc[c.start:k.start - 1]):
                     cut = k.start - 1
                     while cut > c.start and doc[cut - 1].lower_ in CONNECTORS | {"of"}:
@@ -549,7 +553,7 @@ class Resolver:
                             c.end -= 1
                         c.extra["parent_cand"] = k
                     break
-        countries = {(c.start): c for c in cands if c.kind == "country" and c.source == "kb"}
+        countries = {c.start: c for c in cands if c.kind == "country" and c.source == "kb"}
         for k in kb_agencies:
             entry = self.kb.by_id.get(k.kb_id)
             nxt = countries.get(k.end)
@@ -561,47 +565,46 @@ class Resolver:
                                    extra={"country": nxt.kb_id}))
         order = sorted(range(len(cands)), key=lambda i: (-(cands[i].end - cands[i].start),
                                                          -cands[i].priority, cands[i].start))
-        taken = [False] * (len(doc) + 1)
-        chosen_idx = []
+        taken = bytearray(len(doc) + 1)
+        owner_of: list[_Cand | None] = [None] * (len(doc) + 1)
+        chosen: list[_Cand] = []
         for i in order:
             c = cands[i]
             if any(taken[c.start:c.end]):
                 continue
-            taken[c.start:c.end] = [True] * (c.end - c.start)
-            chosen_idx.append(i)
-        chosen = [cands[i] for i in sorted(chosen_idx, key=lambda i: cands[i].start)]
-        # nested country words inside a chosen agency name also name the country
+            taken[c.start:c.end] = b"\x01" * (c.end - c.start)
+            for pos in range(c.start, c.end):
+                owner_of[pos] = c
+            chosen.append(c)
+        nested: list[_Cand] = []
         for c in cands:
-            if c.kind == "country" and c.source == "kb" and any(
-                    o.kind == "agency" and o.start <= c.start and c.end <= o.end
-                    and (o.start, o.end) != (c.start, c.end) for o in chosen):
-                chosen.append(_Cand(c.start, c.end, "country", "kb", c.kb_id, 3,
-                                    extra={"nested": True}))
-        # "FBI Atlanta Field Office" also names the FBI
-        for c in cands:
-            if c.source == "kb" and c.kind == "agency" and any(
-                    o.source == "shape" and o.kind == "agency" and o.start == c.start
-                    and c.end < o.end for o in chosen):
-                chosen.append(_Cand(c.start, c.end, c.kind, "kb", c.kb_id, 3,
-                                    extra={"nested": True}))
-        # "U.S. Department of State's Bureau of Counterterrorism" as one known name still
-        # names the department
-        for c in cands:
-            if c.source == "kb" and c.kind == "agency" and c.end < len(doc) \
-                    and doc[c.end].lower_ in ("'s", "’s") and any(
-                    o.start <= c.start and c.end < o.end and o.kind != "country"
-                    for o in chosen):
-                chosen.append(_Cand(c.start, c.end, c.kind, "kb", c.kb_id, 3,
-                                    extra={"nested": True}))
+            if c.source != "kb" or any(c is o for o in (owner_of[c.start],)):
+                continue
+            o = owner_of[c.start]
+            if o is None or o.end < c.end or (o.start, o.end) == (c.start, c.end):
+                continue
+            if c.kind == "country" and o.kind == "agency":
+                pass                # "Ukrainian National Police" also names Ukraine
+            elif c.kind == "agency" and o.source == "shape" and o.kind == "agency" \
+                    and o.start == c.start:
+                pass                # "FBI Atlanta Field Office" also names the FBI
+            elif c.kind == "agency" and c.end < len(doc) and o.kind != "country" \
+                    and doc[c.end].lower_ in ("'s", "’s"):
+                pass                # "U.S. Department of State's Bureau of ..." names State
+            else:
+                continue
+            nested.append(_Cand(c.start, c.end, c.kind, "kb", c.kb_id, 3,
+                                extra={"nested": True}))
+        chosen += nested
         # possessive owners: remember which chosen span precedes "'s"
         by_span = {(c.start, c.end): c for c in chosen}
+        by_end = {c.end: c for c in chosen if not c.extra.get("nested")}
         for c in chosen:
             owner_span = c.extra.get("owner_span")
             if c.start >= 2 and doc[c.start - 1].lower_ in ("'s", "’s"):
-                for o in chosen:
-                    if o.end == c.start - 1 and o is not c:
-                        c.extra["owner"] = o
-                        break
+                o = by_end.get(c.start - 1)
+                if o is not None and o is not c:
+                    c.extra["owner"] = o
             elif owner_span and owner_span in by_span:
                 c.extra["owner"] = by_span[owner_span]
         chosen.sort(key=lambda c: (c.start, c.end))
@@ -715,7 +718,7 @@ class Resolver:
                 owner_res = Resolved(0, 0, "", "agency", "kb:" + pc.kb_id, "",
                                      kb.by_id[pc.kb_id].country, pc.kb_id)
             # a known agency at the start of the name is its parent ("FBI Atlanta Field Office")
-            inner = [k for k in chosen_kb if k.start == c.start and k.end < c.end
+            inner = [k for k in chosen_kb.get(c.start, ()) if k.end < c.end
                      and k.kind == "agency"]
             if inner:
                 p = kb.by_id.get(inner[0].kb_id)
@@ -738,7 +741,10 @@ class Resolver:
             return Resolved(a, b, span.text, "agency", key, name, country, None, parent_key,
                             parent_kind)
 
-        chosen_kb = [c for c in chosen if c.source == "kb"]
+        chosen_kb: dict[int, list[_Cand]] = {}
+        for c in chosen:
+            if c.source == "kb":
+                chosen_kb.setdefault(c.start, []).append(c)
         for c in chosen:
             res = make(c)
             if res is None:
@@ -751,12 +757,13 @@ class Resolver:
     def _not_a_country(self, doc: Doc, c: _Cand) -> bool:
         """"Jordan" the person, "Georgia" the US state, "Chad" the first name."""
         span = doc[c.start:c.end]
-        if span.ents and any(e.label_ == "PERSON" for e in span.ents if e.start <= c.start
-                             and e.end >= c.end):
+        first = doc[c.start]
+        if first.ent_type_ == "PERSON" and all(t.ent_type_ == "PERSON" for t in span):
             return True
-        for ent in doc.ents:
-            if ent.start <= c.start and c.end <= ent.end and (ent.end - ent.start) > len(span) \
-                    and ent.label_ in ("GPE", "LOC", "FAC") \
+        if first.ent_type_ in ("GPE", "LOC", "FAC") and (
+                first.ent_iob_ == "I" or c.end < len(doc) and doc[c.end].ent_iob_ == "I"):
+            ent = self._ent_at(doc, c.start)
+            if ent is not None and len(ent) > len(span) \
                     and self.kb.country_code(ent.text) is None:
                 return True
         if c.kb_id == "GEO" and c.start >= 2 and doc[c.start - 1].text == "," \
@@ -766,6 +773,18 @@ class Resolver:
                 and span.text not in ("US", "UK", "EU"):
             return True
         return False
+
+    @staticmethod
+    def _ent_at(doc: Doc, i: int) -> Span | None:
+        start = i
+        while start > 0 and doc[start].ent_iob_ == "I":
+            start -= 1
+        end = i + 1
+        while end < len(doc) and doc[end].ent_iob_ == "I":
+            end += 1
+        if doc[start].ent_iob_ not in ("B",) and start != i:
+            return None
+        return doc[start:end]
 
     def _acronyms(self, doc: Doc, out: list[Resolved], acronyms: dict[str, Resolved],
                   live) -> list[Resolved]:
@@ -788,23 +807,28 @@ class Resolver:
         if not acronyms:
             return out
         extra: list[Resolved] = []
+        used = bytearray(len(text) + 1)
+        at: dict[tuple[int, int], list[Resolved]] = {}
+        for r in out:
+            used[r.start:r.end] = b"\x01" * (r.end - r.start)
+            at.setdefault((r.start, r.end), []).append(r)
         for acr, res in acronyms.items():
             for m in re.finditer(r"(?<![\w.])" + re.escape(acr) + r"(?![\w])", text):
                 a, b = m.span()
-                if any(s <= a < e or s < b <= e for s, e in taken):
+                if any(used[a:b]):
                     # a knowledge-base reading of the acronym gives way to the definition
-                    clash = [r for r in out if r.start == a and r.end == b
-                             and r.key != res.key and r.kind != "country"]
-                    for r in clash:
-                        out.remove(r)
-                        taken.remove((r.start, r.end))
+                    clash = [r for r in at.get((a, b), ())
+                             if r.key != res.key and r.kind != "country"]
                     if not clash:
                         continue
+                    for r in clash:
+                        out.remove(r)
+                        at[(a, b)].remove(r)
                 if not self._live_char(doc, a, live):
                     continue
                 extra.append(Resolved(a, b, acr, res.kind, res.key, res.name, res.country,
                                       res.kb_id, res.parent_key, res.parent_kind))
-                taken.append((a, b))
+                used[a:b] = b"\x01" * (b - a)
         out = sorted(out + extra, key=lambda r: (r.start, r.end))
         return out
 
