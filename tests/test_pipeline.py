@@ -115,6 +115,21 @@ def test_run_goes_through_every_stage_and_publishes(runs):
     assert "tables: documents" in text and "chunks" in text
 
 
+def test_runs_are_recorded_as_prefect_flow_runs(runs):
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowFilter, FlowFilterName
+
+    with get_client(sync_client=True) as client:
+        flow_runs = client.read_flow_runs(
+            flow_filter=FlowFilter(name=FlowFilterName(any_=["corpus-run"])))
+    completed = [r for r in flow_runs if r.state is not None and r.state.is_completed()]
+    sources = [r.parameters["sources"] for r in completed]
+    assert [str(runs["part1"])] in sources
+    assert [str(runs["part1"]), str(runs["part2"])] in sources
+    assert all(r.parameters["config"]["stage_batch"] == 2 for r in completed
+               if r.parameters["config"]["db"] == str(runs["db"]))
+
+
 def test_second_identical_run_adds_no_rows(runs):
     again = run_pipeline([str(runs["part1"]), str(runs["part2"])], settings_for(runs["db"]))
     assert contents(runs["db"]) == runs["clean"]
