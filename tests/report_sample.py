@@ -39,7 +39,9 @@ ENTITIES = {
     "korean_police": ("Korean National Police", "agency", "KOR"),
     "hsi": ("HSI", "agency", "USA"),
     "terminus": ("Project Terminus", "program", None),
+    "doj": ("U.S. Department of Justice", "agency", "USA"),
 }
+PARENTS = {"icitap": "doj"}     # ICITAP is part of the Justice Department's Criminal Division
 
 DOCUMENTS = [
     # key, url, title, published, text
@@ -150,8 +152,10 @@ def fill_sample(con: store.Connection) -> None:
                              duplicate_of=doc_id("oconnor") if key == "oconnor_sdny" else None,
                              source_kind="records"))
     store.write_documents(con, docs)
-    store.upsert_entities(con, [Entity(entity_id(k), name, kind, country, [name])
-                                for k, (name, kind, country) in ENTITIES.items()])
+    store.upsert_entities(con, [
+        Entity(entity_id(k), name, kind, country, [name],
+               parent_id=entity_id(PARENTS[k]) if k in PARENTS else None)
+        for k, (name, kind, country) in ENTITIES.items()])
     relations = []
     for dkey, src, tgt, rtype, sent, modality in RELATIONS:
         start, end = _sentences(texts[dkey])[sent]

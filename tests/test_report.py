@@ -73,6 +73,12 @@ def test_report_data_holds_the_map_and_its_evidence(con):
     extradition = by_pair[(entity_id("spain"), entity_id("usa"), "legal_assistance")]
     assert len(extradition["ev"]) == 1 and extradition["n_documents"] == 1
     assert [t["label"] for t in data["themes"]][:1] == ["police training assistance"]  # largest first
+    # rolled up, ICITAP's ties are the Justice Department's, with the same sentences
+    rolled = {(e["source"], e["target"], e["type"]): e for e in data["rollup"]["edges"]}
+    doj_training = rolled[(entity_id("doj"), entity_id("burkina_police"), "training")]
+    assert sentences == [ev["s"] for ev in doj_training["ev"]]
+    assert all(e["ev"] for e in data["rollup"]["edges"])
+    assert entity_id("icitap") not in {n["id"] for n in data["rollup"]["nodes"]}
     assert data["date_range"] == ["2015-10-13", "2026-03-16"]
 
 
@@ -199,6 +205,20 @@ def test_report_renders_and_shows_evidence_in_chromium(browser, report_path, map
     page.click("#reset-filters")
     page.click(".theme-card[data-theme='3']")                       # extradition theme
     assert network.get_attribute("data-node-count") == "2"
+    page.click("#reset-filters")
+
+    # ICITAP folded into the Justice Department, its parent
+    page.check("#rollup")
+    page.wait_for_function("window.corpusReport.stabilized", timeout=30_000)
+    assert network.get_attribute("data-node-count") == "16"
+    doj = entity_id("doj")
+    pos = page.evaluate("id => window.corpusReport.nodeScreenPosition(id)", doj)
+    page.mouse.click(pos["x"], pos["y"])
+    assert page.inner_text("#details-title") == "U.S. Department of Justice"
+    assert "ICITAP advisors trained officers of the Burkinabe National Police" in details.inner_text()
+    page.uncheck("#rollup")
+    page.wait_for_function("window.corpusReport.stabilized", timeout=30_000)
+    assert page.evaluate("window.corpusReport.nodeCount") == n_nodes
     assert page.locator("#timeline svg rect").count() >= 1
     assert problems == []
     page.close()

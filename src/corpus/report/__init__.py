@@ -93,29 +93,26 @@ def short_label(name: str, aliases: list[str] | None) -> str:
     return min(acronyms, key=len) if acronyms else name
 
 
-def report_data(con: store.Connection, settings: Settings | None = None) -> dict[str, Any]:
-    """Everything the page shows, as one JSON-ready dictionary."""
-    nodes = _rows(store_report.map_nodes(con))
-    edge_rows = _rows(store_report.map_edges(con))
-    evidence = _rows(store_report.map_evidence(con, per_tie=EVIDENCE_PER_TIE))
-    doc_themes: dict[str, list[int]] = defaultdict(list)
-    for row in _rows(store_report.document_themes(con)):
-        doc_themes[row["doc_id"]].append(int(row["theme_id"]))
-
+def _map_data(con: store.Connection, rollup: bool, story_of: dict[str, str]) -> dict[str, Any]:
+    """Nodes and edges (each with its evidence) of the map or of the rolled-up map;
+    records in ``story_of`` the documents the evidence comes from."""
+    nodes = _rows(store_report.map_nodes(con, rollup))
+    edge_rows = _rows(store_report.map_edges(con, rollup))
+    evidence = _rows(store_report.map_evidence(con, per_tie=EVIDENCE_PER_TIE, rollup=rollup))
     by_tie: dict[tuple[str, str, str, bool], list[dict[str, Any]]] = defaultdict(list)
-    story_of: dict[str, str] = {}
     for ev in evidence:
         by_tie[(ev["source_id"], ev["target_id"], ev["type"], bool(ev["directed"]))].append(
             {"d": ev["doc_id"], "s": ev["evidence"], "t": ev["seen_on"], "c": bool(ev["critical"])})
         story_of[ev["doc_id"]] = ev["story_id"]
 
     edges, pair_count = [], Counter()
+    prefix = "r" if rollup else "e"
     for i, row in enumerate(edge_rows):
         pair = tuple(sorted((row["source_id"], row["target_id"])))
         ev = by_tie.get((row["source_id"], row["target_id"], row["type"],
                          bool(row.get("directed"))), [])
         edges.append({
-            "id": f"e{i}", "source": row["source_id"], "target": row["target_id"],
+            "id": f"{prefix}{i}", "source": row["source_id"], "target": row["target_id"],
             "type": row["type"], "directed": bool(row.get("directed")),
             "n_documents": int(row.get("n_documents") or 0),
             "first_seen": row.get("first_seen"), "last_seen": row.get("last_seen"),
@@ -123,7 +120,30 @@ def report_data(con: store.Connection, settings: Settings | None = None) -> dict
             "n_more": len(ev) >= EVIDENCE_PER_TIE,
         })
         pair_count[pair] += 1
+    return {
+        "nodes": [{"id": n["entity_id"], "name": n["name"], "kind": n["kind"],
+                   "label": short_label(n["name"], n.get("aliases")),
+                   "country": n["country"], "n_documents": int(n["n_documents"]),
+                   "aliases": [a for a in (n.get("aliases") or []) if a != n["name"]][:12],
+                   "degree": int(n["degree"])} for n in nodes],
+        "edges": edges,
+    }
 
+
+def report_data(con: store.Connection, settings: Settings | None = None) -> dict[str, Any]:
+    """Everything the page shows, as one JSON-ready dictionary."""
+    story_of: dict[str, str] = {}
+    units = _map_data(con, False, story_of)
+    nodes, edges = units["nodes"], units["edges"]
+    rollup = None
+    if store_report.has_relation(con, store_report.ROLLUP_VIEW):
+        rollup = _map_data(con, True, story_of)
+        if {n["id"] for n in rollup["nodes"]} == {n["id"] for n in nodes} and \
+                len(rollup["edges"]) == len(edges):
+            rollup = None                       # no unit has a known parent: nothing to roll up
+    doc_themes: dict[str, list[int]] = defaultdict(list)
+    for row in _rows(store_report.document_themes(con)):
+        doc_themes[row["doc_id"]].append(int(row["theme_id"]))
     documents = {}
     for doc in _rows(store_report.documents_by_id(con, list(story_of))):
         doc["themes"] = doc_themes.get(story_of.get(doc["doc_id"], doc["doc_id"]), [])
@@ -159,12 +179,9 @@ def report_data(con: store.Connection, settings: Settings | None = None) -> dict
         "overview": overview,
         "relation_types": relation_types,
         "kind_colours": KIND_COLOURS,
-        "nodes": [{"id": n["entity_id"], "name": n["name"], "kind": n["kind"],
-                   "label": short_label(n["name"], n.get("aliases")),
-                   "country": n["country"], "n_documents": int(n["n_documents"]),
-                   "aliases": [a for a in (n.get("aliases") or []) if a != n["name"]][:12],
-                   "degree": int(n["degree"])} for n in nodes],
+        "nodes": nodes,
         "edges": edges,
+        "rollup": rollup,
         "documents": documents,
         "countries": countries,
         "themes": themes,

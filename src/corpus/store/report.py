@@ -83,16 +83,39 @@ def map_nodes(con: Connection, rollup: bool = False) -> pd.DataFrame:
     """).df()
 
 
-def map_evidence(con: Connection, per_tie: int = 100) -> pd.DataFrame:
-    """The sentences stating each tie of ``cooperation_map``, newest first.
+def _evidence_source(con: Connection, rollup: bool) -> str | None:
+    """The relations, with their ends as the map view orders them, as a FROM clause."""
+    if not rollup:
+        return "relation_edges" if has_relation(con, "relation_edges") else "asserted_relations"
+    if not (has_relation(con, "relation_edges") and has_relation(con, "entity_rollup")):
+        return None
+    # the same roll-up and end order as cooperation_map_rollup (views_relations.sql)
+    return """(
+        SELECT r.doc_id, r.story_id, r.seen_on, r.type, r.directed, r.confidence, r.critical,
+               r.evidence,
+               CASE WHEN r.directed OR a.rollup_id <= b.rollup_id THEN a.rollup_id
+                    ELSE b.rollup_id END AS source_id,
+               CASE WHEN r.directed OR a.rollup_id <= b.rollup_id THEN b.rollup_id
+                    ELSE a.rollup_id END AS target_id
+        FROM relation_edges r
+        JOIN entity_rollup a ON a.entity_id = r.source_id
+        JOIN entity_rollup b ON b.entity_id = r.target_id
+        WHERE a.rollup_id <> b.rollup_id)"""
+
+
+def map_evidence(con: Connection, per_tie: int = 100, rollup: bool = False) -> pd.DataFrame:
+    """The sentences stating each tie of the map (or the rolled-up map), newest first.
 
     Read from ``relation_edges`` (the relations with the ends of undirected ties in
     the map's order) when the relate stage defines it, else ``asserted_relations``.
     One row per independent document and sentence (a duplicate release repeating
     the same sentence is shown once), at most ``per_tie`` rows per tie.
     """
-    map_view(con)
-    source = "relation_edges" if has_relation(con, "relation_edges") else "asserted_relations"
+    map_view(con, rollup)
+    source = _evidence_source(con, rollup)
+    if source is None:
+        return pd.DataFrame(columns=["source_id", "target_id", "type", "directed", "doc_id",
+                                     "story_id", "evidence", "seen_on", "confidence", "critical"])
     return con.execute(f"""
         WITH ev AS (
             SELECT r.source_id, r.target_id, r.type, r.directed, r.doc_id, r.story_id,

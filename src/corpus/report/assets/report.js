@@ -9,10 +9,14 @@
   var PALETTE = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948",
                  "#b07aa1", "#ff9da7", "#9c755f", "#86bcb6", "#d37295", "#a0cbe8"];
   var OTHER = "#bab0ac";
-  var nodesById = {};
-  DATA.nodes.forEach(function (n) { nodesById[n.id] = n; });
-  var edgesById = {};
-  DATA.edges.forEach(function (e) { edgesById[e.id] = e; });
+  var nodesById = {}, edgesById = {};
+  function indexMap() {
+    nodesById = {}; edgesById = {};
+    DATA.nodes.forEach(function (n) { nodesById[n.id] = n; });
+    DATA.edges.forEach(function (e) { edgesById[e.id] = e; });
+  }
+  indexMap();
+  var unitMap = { nodes: DATA.nodes, edges: DATA.edges };
   var docs = DATA.documents;
 
   // ---------------------------------------------------------------- helpers
@@ -111,9 +115,11 @@
   }
 
   function buildNetwork() {
+    document.getElementById("empty-message").hidden = DATA.nodes.length > 0;
     if (!DATA.nodes.length) {
-      document.getElementById("empty-message").hidden = false;
       statusBar.textContent = "No relations yet.";
+      window.corpusReport.stabilized = true;
+      container.setAttribute("data-stabilized", "true");
       return;
     }
     nodeSet = new vis.DataSet(DATA.nodes.map(function (n) { return visNode(n, false); }));
@@ -331,6 +337,11 @@
       state.minDocuments = Math.max(1, parseInt(minDocs.value, 10) || 1);
       applyFilters();
     });
+    if (DATA.rollup) {
+      document.getElementById("rollup-option").style.display = "";
+      var rollup = document.getElementById("rollup");
+      rollup.addEventListener("change", function () { useMap(rollup.checked); });
+    }
     var colourBy = document.getElementById("colour-by");
     colourBy.addEventListener("change", function () { state.colourBy = colourBy.value; applyFilters(); });
     document.getElementById("reset-filters").addEventListener("click", function () {
@@ -479,6 +490,26 @@
     box.appendChild(grid);
   }
 
+  // units (FBI field offices, Europol's EC3) on their own, or folded into their parent
+  function useMap(rolled) {
+    var m = rolled && DATA.rollup ? DATA.rollup : unitMap;
+    DATA.nodes = m.nodes; DATA.edges = m.edges;
+    indexMap();
+    if (network) { network.destroy(); network = null; }
+    window.corpusReport.stabilized = false;
+    container.removeAttribute("data-stabilized");
+    window.corpusReport.nodeCount = DATA.nodes.length;
+    window.corpusReport.edgeCount = DATA.edges.length;
+    window.corpusReport.rolledUp = !!rolled;
+    detailsTitle.textContent = "Evidence";
+    detailsBody.textContent = "";
+    detailsBody.appendChild(el("p", { class: "hint", text: rolled
+      ? "Units are folded into their parent agency; click an entity or a tie for its evidence."
+      : "Click an entity or a tie on the map to see the sentences that state it." }));
+    buildNetwork();
+    applyFilters();
+  }
+
   // ---------------------------------------------------------------- start
   var ov = DATA.overview;
   document.getElementById("overview").textContent = [
@@ -511,5 +542,4 @@
   buildFilters();
   buildNetwork();
   applyFilters();
-  if (!network) { window.corpusReport.stabilized = true; container.setAttribute("data-stabilized", "true"); }
 })();
