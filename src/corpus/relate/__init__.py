@@ -51,6 +51,7 @@ class DocContext:
     extradition_sources: tuple[str, ...]
     international: tuple[str, ...]     # international bodies named in the document
     order: list[tuple[int, str]]       # (start_char, entity_id) of every mention
+    owner: str | None = None           # the agency the document is about, when clear
 
 
 def find_relations(doc, mentions: Sequence[Mention], entities: Mapping[str, Entity], *,
@@ -137,6 +138,10 @@ def _anaphors(sent, actors: list[fr.Actor], ctx: DocContext) -> list[fr.Actor]:
             pair = _last_two_countries(sent.start_char, ctx)
             if pair:
                 found.append(fr.Actor(pair, tok.i, frozenset({tok.i}), resolved=True))
+        elif word in lx.PROGRAM_ANAPHORS and tok.tag_ == "NN" and dets & {"the", "this"} \
+                and tok.dep_ in ("nsubj", "nsubjpass") and ctx.owner:
+            # "The program is implemented with the support of ...": the publisher's program
+            found.append(fr.Actor((ctx.owner,), tok.i, frozenset({tok.i}), resolved=True))
         elif word == "partner" and tok.tag_ == "NNS" and 0 < len(ctx.international) <= 3 and any(
                 c.lower_ in ("international", "foreign", "european", "global", "overseas")
                 for c in tok.children):
@@ -145,7 +150,7 @@ def _anaphors(sent, actors: list[fr.Actor], ctx: DocContext) -> list[fr.Actor]:
     return found
 
 
-_ANAPHOR_WORDS = lx.ANAPHOR_NOUNS | lx.COUNTRY_ANAPHORS | {"partner"}
+_ANAPHOR_WORDS = lx.ANAPHOR_NOUNS | lx.COUNTRY_ANAPHORS | lx.PROGRAM_ANAPHORS | {"partner"}
 
 
 def _has_of(tok) -> bool:
@@ -194,7 +199,12 @@ def _document_context(doc, by_sentence, mentions, entities) -> DocContext:
                 break
     international = tuple(dict.fromkeys(
         eid for _, eid in order if _is_international(entities[eid])))
-    ctx = DocContext(entities, home, home_code, (), (), international, order)
+    agencies = Counter(eid for _, eid in order if entities[eid].kind == "agency").most_common(2)
+    owner = None
+    if agencies and agencies[0][1] >= 3 and (len(agencies) == 1
+                                             or agencies[0][1] > agencies[1][1]):
+        owner = agencies[0][0]
+    ctx = DocContext(entities, home, home_code, (), (), international, order, owner)
     lead: list[str] = []
     sources: list[str] = []
     for sent in doc.sents:
@@ -377,9 +387,13 @@ class _SentenceReader:
         elif verb.dep_ in ("xcomp", "conj", "advcl") and head.i != verb.i and fr.is_verb(head) \
                 and not any(c.dep_.startswith("nsubj") for c in verb.children):
             upper = _roles(head, self.actors, self.index, blockers)
+            if not (upper.get(fr.SUBJ) or upper.get(fr.PASS_SUBJ)) and head.dep_ in (
+                    "conj", "advcl", "xcomp") and head.head.i != head.i:
+                upper = self.roles(head)         # "Funded by X and implemented with Y, ..."
             subj = upper.get(fr.SUBJ) or ([] if verb.dep_ != "conj" else upper.get(fr.PASS_SUBJ))
             if subj:
-                roles.setdefault(fr.SUBJ, []).extend(subj)
+                passive = fr.is_passive(verb) or (verb.tag_ == "VBN" and verb.dep_ == "advcl")
+                roles.setdefault(fr.PASS_SUBJ if passive else fr.SUBJ, []).extend(subj)
 
     def _actors_at(self, tok, blockers) -> list[fr.Actor]:
         """Actors a noun phrase stands for: the actor itself, its conjuncts, or the

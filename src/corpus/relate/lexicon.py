@@ -90,6 +90,8 @@ GROUP_NOUNS = {"authority", "official", "officer", "agent", "police", "partner",
 ANAPHOR_NOUNS = {"department", "agency", "bureau", "ministry", "office", "service", "police",
                  "government", "embassy", "division", "directorate", "commission", "unit"}
 COUNTRY_ANAPHORS = {"country", "nation", "government"}
+# "this project", "the program": the document's own agency's work
+PROGRAM_ANAPHORS = {"project", "program", "programme", "initiative", "activity", "mission"}
 
 # context words that make a helping relation a joint operation
 OPERATION_CONTEXT = {"investigation", "investigate", "operation", "arrest", "takedown",
