@@ -114,6 +114,10 @@ def is_generic(words: Sequence[str]) -> bool:
         and any(w in GENERIC_WORDS for w in words)
 
 
+LEAD_POS = frozenset({"ADV", "ADP", "DET", "PRON", "SCONJ", "CCONJ", "AUX", "VERB", "PART",
+                      "NUM", "INTJ"})
+
+
 class ExtractError(RuntimeError):
     """A document could not be analysed (the message says why)."""
 
@@ -370,7 +374,8 @@ class Resolver:
                             "working", "forum", "convention"}):
                     break
                 if low in ("and", "&") and (j + 1 < n and doc[j + 1].lower_ == "the"
-                                            or doc[j - 1].lower_ in AGENCY_HEADS):
+                                            or doc[j - 1].lower_ in AGENCY_HEADS
+                                            or self._ends_with_country(doc, start, j)):
                     break
                 if (low in CONNECTORS and j + 1 < n and (self._is_name_token(doc[j + 1])
                         or doc[j + 1].lower_ in ("the", "la", "le", "l'", "l’")
@@ -398,6 +403,9 @@ class Resolver:
             i = max(j, i + 1)
         return runs
 
+    def _ends_with_country(self, doc: Doc, start: int, end: int) -> bool:
+        return any(self.kb.country_code(doc[k:end].text) for k in range(max(start, end - 3), end))
+
     def _shape_candidates(self, doc: Doc, live) -> list[_Cand]:
         out: list[_Cand] = []
         runs = self._runs(doc, live)
@@ -410,7 +418,9 @@ class Resolver:
                 start = max(persons)
             while start < end and (doc[start].lower_ in LEAD_STRIP
                                    or doc[start].lower_ in MONTH_WORDS
-                                   or doc[start].lower_ in CONNECTORS):
+                                   or doc[start].lower_ in CONNECTORS
+                                   or doc[start].pos_ in LEAD_POS and start + 1 < end
+                                   and doc[start + 1].lower_ in CONNECTORS):
                 start += 1
             start = self._after_title(doc, start, end)
             if start >= end:
@@ -577,7 +587,14 @@ class Resolver:
                 owner_of[pos] = c
             chosen.append(c)
         nested: list[_Cand] = []
+        longest_kb: dict[int, int] = {}
         for c in cands:
+            if c.source == "kb" and c.kind == "agency":
+                longest_kb[c.start] = max(longest_kb.get(c.start, 0), c.end)
+        seen_nested: set[tuple[int, int, str]] = set()
+        for c in cands:
+            if c.source == "kb" and (c.start, c.end, c.kb_id) in seen_nested:
+                continue
             if c.source != "kb" or any(c is o for o in (owner_of[c.start],)):
                 continue
             o = owner_of[c.start]
@@ -586,13 +603,14 @@ class Resolver:
             if c.kind == "country" and o.kind == "agency":
                 pass                # "Ukrainian National Police" also names Ukraine
             elif c.kind == "agency" and o.source == "shape" and o.kind == "agency" \
-                    and o.start == c.start:
+                    and o.start == c.start and c.end == longest_kb.get(c.start):
                 pass                # "FBI Atlanta Field Office" also names the FBI
             elif c.kind == "agency" and c.end < len(doc) and o.kind != "country" \
                     and doc[c.end].lower_ in ("'s", "’s"):
                 pass                # "U.S. Department of State's Bureau of ..." names State
             else:
                 continue
+            seen_nested.add((c.start, c.end, c.kb_id))
             nested.append(_Cand(c.start, c.end, c.kind, "kb", c.kb_id, 3,
                                 extra={"nested": True}))
         chosen += nested
@@ -890,6 +908,7 @@ def extract_batch(docs: Sequence[dict], settings: Settings) -> Extraction:
     from corpus.relate import find_relations
 
     nlp, knowledge, resolver = pipeline(settings)
+    with_relations = bool(settings.extra.get("extract_relations", True))
     piece_chars = min(int(settings.extra.get("extract_piece_chars", PIECE_CHARS)),
                       nlp.max_length - 1)
     full_chars = int(settings.extra.get("extract_full_nlp_chars", FULL_NLP_CHARS))
@@ -941,7 +960,7 @@ def extract_batch(docs: Sequence[dict], settings: Settings) -> Extraction:
             else:
                 known.aliases = sorted(set(known.aliases) | set(e.aliases))
         relations = []
-        if full_doc is not None and mentions:
+        if full_doc is not None and mentions and with_relations:
             try:
                 relations = find_relations(full_doc, [m for m in mentions
                                                        if m.end_char <= len(full_doc.text)],
