@@ -73,6 +73,8 @@ def server():
         "/to-metadata": lambda h: send(h, 302, headers={"Location": "http://169.254.169.254/latest/meta-data/"}),
         "/to-file": lambda h: send(h, 302, headers={"Location": "file:///etc/passwd"}),
         "/to-private-ip": lambda h: send(h, 302, headers={"Location": "http://10.1.2.3/"}),
+        "/to-javascript": lambda h: send(h, 301, headers={"Location": "javascript:x"}),
+        "/to-garbage": lambda h: send(h, 302, headers={"Location": "http://[::1"}),
     })
     srv.start()
     yield srv
@@ -170,6 +172,10 @@ def test_every_redirect_hop_is_checked(server, allow):
         fetch(server.url("/to-metadata"), allow)
     with pytest.raises(UnsafeURLError, match="not file"):
         fetch(server.url("/to-file"), allow)
+    with pytest.raises(UnsafeURLError, match="redirected to an invalid URL|not javascript"):
+        fetch(server.url("/to-javascript"), allow)
+    with pytest.raises(UnsafeURLError, match="invalid URL"):
+        fetch(server.url("/to-garbage"), allow)
     # a public page redirecting to a private address: the hop is refused by default
 
 

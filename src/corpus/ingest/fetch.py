@@ -373,8 +373,18 @@ def _fetch_once(url: str, settings: Settings, *, deadline: float,
         except httpx.TimeoutException:
             raise FetchError(_timeout_reason(settings), retryable=True) from None
         except httpx.HTTPError as exc:
+            if "location header" in str(exc).lower():
+                raise UnsafeURLError(f"refused: the server redirected to an invalid URL "
+                                     f"({_short(exc)})") from None
             raise FetchError(f"could not connect to {parsed.host}: {_short(exc)}",
                              retryable=True) from None
+        except httpx.InvalidURL as exc:
+            # httpx parses a redirect's Location even when it does not follow it
+            raise UnsafeURLError(f"refused: the server redirected to an invalid URL "
+                                 f"({_short(exc)})") from None
+        except Exception as exc:   # a hostile server must never crash the caller
+            raise FetchError(f"the server's answer could not be read "
+                             f"({type(exc).__name__}: {_short(exc)})") from None
         try:
             status = response.status_code
             if status in REDIRECT_CODES and response.headers.get("location"):
@@ -424,6 +434,8 @@ def _read_body(response: httpx.Response, limit: int, deadline: float,
         raise FetchError(_timeout_reason(settings), retryable=True) from None
     except httpx.HTTPError as exc:
         raise FetchError(f"download interrupted: {_short(exc)}", retryable=True) from None
+    except (httpx.StreamError, ValueError, EOFError) as exc:
+        raise FetchError(f"download could not be read ({type(exc).__name__}: {_short(exc)})") from None
     return b"".join(parts)
 
 
