@@ -548,8 +548,12 @@ def load_flows_module() -> Any:
 
 
 def quiet_prefect() -> None:
+    """Prefect reads its settings when it is first imported: call this before."""
     for key, value in PREFECT_QUIET.items():
         os.environ.setdefault(key, value)
+
+
+quiet_prefect()
 
 
 def run_pipeline(sources: Sequence[str], settings: Settings) -> RunSummary:

@@ -29,6 +29,9 @@ from pathlib import Path
 from typing import Any
 
 from corpus.config import Settings
+from corpus.pipeline import quiet_prefect
+
+quiet_prefect()     # before anything imports prefect
 
 SOURCE_KINDS = ("feeds", "urls", "folders", "files")
 
