@@ -199,11 +199,18 @@ def _document_context(doc, by_sentence, mentions, entities) -> DocContext:
                 break
     international = tuple(dict.fromkeys(
         eid for _, eid in order if _is_international(entities[eid])))
-    agencies = Counter(eid for _, eid in order if entities[eid].kind == "agency").most_common(2)
+    counts = Counter(eid for _, eid in order if entities[eid].kind == "agency")
+    title_end = doc.text.find("\n")
+    in_title: dict[str, int] = {}
+    for start, eid in order:
+        if start < (title_end if title_end > 0 else 300):
+            in_title.setdefault(eid, start)
+    ranked = sorted(counts.items(), key=lambda kv: (kv[0] not in in_title, -kv[1],
+                                                    in_title.get(kv[0], 0), kv[0]))
     owner = None
-    if agencies and agencies[0][1] >= 3 and (len(agencies) == 1
-                                             or agencies[0][1] > agencies[1][1]):
-        owner = agencies[0][0]
+    if ranked and ranked[0][1] >= 3 and (ranked[0][0] in in_title or len(ranked) == 1
+                                         or ranked[0][1] > ranked[1][1]):
+        owner = ranked[0][0]                # the agency the title names, else the most named
     ctx = DocContext(entities, home, home_code, (), (), international, order, owner)
     lead: list[str] = []
     sources: list[str] = []

@@ -38,9 +38,8 @@ HELP_VERBS = {"assist": "general_cooperation", "support": "general_cooperation",
               "contribute": "general_cooperation"}
 # verbs that only make a relation between co-agents ("X and Y arrested ...") or with a partner
 JOINT_VERBS = {"investigate", "arrest", "dismantle", "seize", "disrupt", "raid", "apprehend",
-               "conduct", "lead", "execute", "search", "locate", "identify", "detain",
-               "takedown", "shut", "launch", "carry", "bust", "capture", "track", "target",
-               "infiltrate"}
+               "conduct", "lead", "execute", "detain", "takedown", "shut", "launch", "carry",
+               "bust", "capture", "infiltrate"}
 SHARE_VERBS = {"share": "intelligence_sharing", "exchange": "intelligence_sharing"}
 SIGN_VERBS = {"sign", "conclude", "ink", "renew", "ratify"}
 VISIT_VERBS = {"visit": "visitor", "tour": "visitor", "host": "host", "welcome": "host",
