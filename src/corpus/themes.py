@@ -51,7 +51,7 @@ class ThemeOptions:
     assign_quantile: float = 10.0      # a member is confident above this percentile of its theme
     min_assign_similarity: float = 0.35
     n_terms: int = 10
-    max_components: int = 32           # PCA dimensions for density estimation
+    max_components: int = 8            # PCA dimensions for density estimation (BBC: 5-32 tried)
     small_corpus: int = 60             # fewer documents: KMeans instead of HDBSCAN
 
     @classmethod
