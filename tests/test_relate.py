@@ -60,7 +60,7 @@ def test_extradition_runs_from_the_country_that_hands_over(nlp):
         "legal_assistance", True, "AUT", "USA")
     assert rel.modality == "asserted"
     assert rel.event_date == date(2023, 6, 23)          # the sentence's date, not published
-    assert text[rel.start_char:rel.end_char].strip() == rel.evidence == text
+    assert text[rel.start_char:rel.end_char] == rel.evidence == text
     assert rel.trigger == "extradited" and rel.confidence >= 0.8
 
 
@@ -141,6 +141,21 @@ def test_provided_significant_assistance_joins_the_lead_agency(nlp):
                               "Office of International Affairs": ("usa-oia", "agency", "USA")})
     rel = one(rels, "usa-oia", "usa-hsi")
     assert rel.confidence < 0.7                         # read across sentences
+
+
+def test_inverted_list_of_contributors_joins_the_investigating_agency(nlp):
+    text = ("The case was investigated by the FBI with assistance from U.S. Postal Inspection "
+            "Service (USPIS). Also contributing to the investigation were Washington State "
+            "Employment Security Division (ESD), the Internal Revenue Service Criminal "
+            "Investigation (IRS-CI), and the Small Business Administration (SBA).")
+    rels = relate(nlp, text, {
+        "FBI": FBI, "U.S. Postal Inspection Service": ("usa-uspis", "agency", "USA"),
+        "Washington State Employment Security Division": ("usa-wa-esd", "agency", "USA"),
+        "Internal Revenue Service Criminal Investigation": ("usa-irsci", "agency", "USA"),
+        "Small Business Administration": ("usa-sba", "agency", "USA")})
+    for other in ("usa-uspis", "usa-wa-esd", "usa-irsci", "usa-sba"):
+        assert one(rels, "usa-fbi", other).type == "joint_operation"
+    assert not [r for r in rels if "usa-fbi" not in (r.source_id, r.target_id)]
 
 
 def test_department_anaphor_resolves_to_the_named_department(nlp):
@@ -237,6 +252,7 @@ def test_dev_gold_pairs_with_gold_mentions(nlp):
         mentions = gold_mentions(url, rec["text"], surfaces, entities)
         rels = find_relations(nlp(rec["text"]), mentions, entities, doc_id=url,
                               published=parse_date(rec["published"]))
+        assert all(rec["text"][r.start_char:r.end_char] == r.evidence for r in rels)
         counts = score(rels, gdoc, surfaces)
         tp, fp, fn = tp + counts["tp"], fp + counts["fp"], fn + counts["fn"]
         typed += counts["typed_tp"]

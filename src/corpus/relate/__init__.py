@@ -73,14 +73,14 @@ def find_relations(doc, mentions: Sequence[Mention], entities: Mapping[str, Enti
         candidates = _sentence_candidates(sent, actors, ctx)
         if not candidates:
             continue
-        mood = None
         critical = is_critical(sent.text)
         event_date = _event_date(sent, date_mentions) or published
+        evidence = sent.text.strip()
+        start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
         for cand in candidates:
             if not _acceptable(cand, entities):
                 continue
-            if mood is None or True:
-                mood = modality_of(cand.trigger)
+            mood = modality_of(cand.trigger)
             key = _dedupe_key(cand, sent.start_char)
             if key in relations and relations[key].confidence >= cand.confidence:
                 continue
@@ -88,8 +88,8 @@ def find_relations(doc, mentions: Sequence[Mention], entities: Mapping[str, Enti
                 relation_id=stable_id("relation", doc_id, cand.source, cand.target, cand.type,
                                       sent.start_char),
                 doc_id=doc_id, source_id=cand.source, target_id=cand.target, type=cand.type,
-                directed=cand.directed, evidence=sent.text.strip(),
-                start_char=sent.start_char, end_char=sent.end_char, event_date=event_date,
+                directed=cand.directed, evidence=evidence,
+                start_char=start, end_char=start + len(evidence), event_date=event_date,
                 confidence=cand.confidence, modality=mood, critical=critical,
                 trigger=cand.trigger.text)
     return list(relations.values())
