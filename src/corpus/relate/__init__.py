@@ -527,6 +527,12 @@ class _SentenceReader:
         if givers and not receivers:
             receivers = self.home_actor(givers)
             conf = PREPOSITION
+        elif receivers and not givers:
+            # "arrested by authorities in Kosovo and later extradited to the United States"
+            givers = self._sentence_countries(receivers, outside=self.blockers)
+            givers = givers if len({a.entity_ids for a in givers}) == 1 else \
+                self.extradition_partners(receivers)
+            conf = CROSS
         if fr.lemma(verb) == "transfer" and not (roles.get(fr.FROM) and receivers):
             return                       # money and assets are transferred too
         self.add(givers, receivers, "legal_assistance", True,
