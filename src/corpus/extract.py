@@ -410,10 +410,14 @@ class Resolver:
         out: list[_Cand] = []
         runs = self._runs(doc, live)
         index_of: dict[int, int] = {}
+        person_end_at: dict[int, int] = {}      # token -> end of the PERSON span it starts
+        if doc.has_annotation("ENT_IOB"):
+            for e in doc.ents:
+                if e.label_ == "PERSON":
+                    person_end_at[e.start] = e.end
         for r, (start, end, owner) in enumerate(runs):
-            persons = [e.end for e in doc.ents if e.label_ == "PERSON"
-                       and start <= e.start and e.end < end] if doc.has_annotation("ENT_IOB") \
-                else []
+            persons = [person_end_at[k] for k in range(start, end)
+                       if k in person_end_at and person_end_at[k] < end]
             if persons:
                 start = max(persons)
             while start < end and (doc[start].lower_ in LEAD_STRIP
@@ -962,8 +966,9 @@ def extract_batch(docs: Sequence[dict], settings: Settings) -> Extraction:
         relations = []
         if full_doc is not None and mentions and with_relations:
             try:
+                parsed_chars = len(full_doc.text)
                 relations = find_relations(full_doc, [m for m in mentions
-                                                       if m.end_char <= len(full_doc.text)],
+                                                       if m.end_char <= parsed_chars],
                                            found, doc_id=doc_id, published=d.get("published"),
                                            date_mentions=dates)
             except Exception as exc:
