@@ -104,18 +104,31 @@ MIGRATIONS: dict[int, Any] = {}
 
 
 def _schema_version(con: Connection) -> int | None:
-    exists = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
-    ).fetchone()[0]
+    exists = fetch_value(
+        con, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'")
     if not exists:
         return None
     value = get_meta(con, "schema_version")
     return int(value) if value is not None else None
 
 
-def get_meta(con: Connection, key: str) -> str | None:
-    row = con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+def fetch_one(con: Connection, sql: str, params: Sequence[Any] | None = None) -> tuple | None:
+    """The first row of a query, with the result read to its end.
+
+    DuckDB 2 keeps a result open after ``fetchone()``, and an open result makes a
+    later ``register()`` on the same connection fail; reading every row closes it.
+    """
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0] if rows else None
+
+
+def fetch_value(con: Connection, sql: str, params: Sequence[Any] | None = None) -> Any:
+    row = fetch_one(con, sql, params)
     return row[0] if row else None
+
+
+def get_meta(con: Connection, key: str) -> str | None:
+    return fetch_value(con, "SELECT value FROM meta WHERE key = ?", [key])
 
 
 def set_meta(con: Connection, key: str, value: str) -> None:
@@ -253,11 +266,11 @@ def pending_documents(con: Connection, stage: str, version: str, *,
 def count_pending(con: Connection, stage: str, version: str, *,
                   include_duplicates: bool = False) -> int:
     dup = "" if include_duplicates else "AND d.duplicate_of IS NULL"
-    return con.execute(f"""
+    return fetch_value(con, f"""
         SELECT count(*) FROM documents d
         LEFT JOIN stage_done s ON s.doc_id = d.doc_id AND s.stage = ? AND s.version = ?
         WHERE s.doc_id IS NULL {dup}
-    """, [stage, version]).fetchone()[0]
+    """, [stage, version])
 
 
 def write_extraction(con: Connection, extraction: Any, *, stage: str, version: str) -> None:
@@ -278,7 +291,7 @@ def write_extraction(con: Connection, extraction: Any, *, stage: str, version: s
 
 
 def table_counts(con: Connection) -> dict[str, int]:
-    return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in CONTRACT_TABLES}
+    return {t: fetch_value(con, f"SELECT count(*) FROM {t}") for t in CONTRACT_TABLES}
 
 
 def query(con: Connection, sql: str, params: Sequence[Any] | None = None) -> pd.DataFrame:

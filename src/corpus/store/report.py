@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from corpus.store import Connection
+from corpus.store import Connection, fetch_one, fetch_value
 
 MAP_VIEW = "cooperation_map"
 ROLLUP_VIEW = "cooperation_map_rollup"
@@ -20,9 +20,8 @@ class MissingViewError(LookupError):
 
 def has_relation(con: Connection, name: str) -> bool:
     """Whether a table or view of that name exists in the database."""
-    return con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
-    ).fetchone()[0] > 0
+    return fetch_value(
+        con, "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]) > 0
 
 
 def map_view(con: Connection, rollup: bool = False) -> str:
@@ -177,7 +176,7 @@ def theme_trends(con: Connection) -> pd.DataFrame:
 
 def overview(con: Connection) -> dict[str, object]:
     """Headline counts of the database for the report's header."""
-    row = con.execute("""
+    row = fetch_one(con, """
         SELECT (SELECT count(*) FROM documents),
                (SELECT count(*) FROM documents WHERE duplicate_of IS NULL),
                (SELECT count(*) FROM entities),
@@ -186,7 +185,7 @@ def overview(con: Connection) -> dict[str, object]:
                (SELECT min(published) FROM documents),
                (SELECT max(published) FROM documents),
                (SELECT count(*) FROM themes)
-    """).fetchone()
+    """)
     keys = ("documents", "kept_documents", "entities", "relations", "rejected",
             "first_published", "last_published", "themes")
     return dict(zip(keys, row))
