@@ -270,6 +270,13 @@ def test_hostile_folder_gives_one_reason_each(con, tmp_path, local_settings):
         '<rss version="2.0"><channel><item><title>&x;</title></item></channel></rss>',
         encoding="utf-8")
     (hostile / "short.txt").write_text("Europol helped.", encoding="utf-8")
+    (hostile / "empty-feed.xml").write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Quiet</title></channel></rss>',
+        encoding="utf-8")
+    (hostile / "header-only.csv").write_text("url,title,published,text\n", encoding="utf-8")
+    (hostile / "huge.html").write_text(
+        "<html><body>" + "<p>Europol and the FBI worked together on the case.</p>" * 120_000
+        + "</body></html>", encoding="utf-8")
     (hostile / "garbage.gz").write_bytes(b"\x1f\x8b" + os.urandom(64))
     with (hostile / "records.jsonl").open("w", encoding="utf-8") as fh:
         fh.write(json.dumps({"url": "https://example.gov/no-text", "title": "No text", "text": ""}) + "\n")
@@ -286,6 +293,9 @@ def test_hostile_folder_gives_one_reason_each(con, tmp_path, local_settings):
         "broken-feed.xml": "the feed does not parse",
         "xxe-feed.xml": "declares entities",
         "short.txt": "too little text",
+        "empty-feed.xml": "the feed has no items",
+        "header-only.csv": "the CSV file holds no records",
+        "huge.html": "larger than the 5 MB that article extraction accepts",
         "garbage.gz": "corrupt gzip",
         "records.jsonl#https://example.gov/no-text": "the record has no text",
         "records.jsonl#line2": "not valid JSON",

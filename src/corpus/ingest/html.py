@@ -11,6 +11,9 @@ logging.getLogger("htmldate").setLevel(logging.ERROR)
 
 # fewer characters of article text than this is "no article" (a menu, a login wall)
 MIN_ARTICLE_CHARS = 200
+# a page larger than this is refused before parsing: trafilatura needs minutes and
+# gigabytes on such pages, and real article pages are far smaller
+MAX_HTML_BYTES = 5_000_000
 # lines shorter than this are menu items and headings, not prose
 PROSE_LINE_WORDS = 6
 PROSE_LINE_CHARS = 40    # scripts written without spaces (Japanese, Chinese)
@@ -18,6 +21,10 @@ PROSE_LINE_CHARS = 40    # scripts written without spaces (Japanese, Chinese)
 
 class NoArticleError(ValueError):
     """The page holds no article text that trafilatura can find."""
+
+
+class PageTooLargeError(ValueError):
+    """The page is too large to parse within the time and memory we allow a page."""
 
 
 @dataclass(slots=True)
@@ -52,6 +59,11 @@ def extract_html(html: str | bytes, url: str | None = None) -> HtmlArticle:
     """Article text and metadata; the date falls back to htmldate when trafilatura has none."""
     from trafilatura import bare_extraction
 
+    size = len(html.encode("utf-8", "replace") if isinstance(html, str) else html)
+    if size > MAX_HTML_BYTES:
+        raise PageTooLargeError(f"HTML page of {size / 1e6:.1f} MB is larger than the "
+                                f"{MAX_HTML_BYTES // 1_000_000} MB that article extraction "
+                                "accepts")
     result = bare_extraction(html, url=url, options=extractor_options())
     text = (getattr(result, "text", None) or "").strip() if result is not None else ""
     prose = sum(len(line) for line in text.splitlines()

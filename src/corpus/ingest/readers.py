@@ -17,7 +17,7 @@ from email.utils import parsedate_to_datetime
 from pathlib import PurePosixPath
 
 from corpus.ingest.decode import DecodeError, decode_bytes
-from corpus.ingest.html import NoArticleError, extract_html
+from corpus.ingest.html import NoArticleError, PageTooLargeError, extract_html
 
 GZIP_MAGIC = b"\x1f\x8b"
 RECORD_SUFFIXES = (".jsonl", ".ndjson", ".jsonlines", ".csv")
@@ -181,7 +181,7 @@ def read_document(data: bytes, *, source: str, url: str | None, kind: str,
     if form == "html":
         try:
             article = extract_html(text, url=url)
-        except NoArticleError as exc:
+        except (NoArticleError, PageTooLargeError) as exc:
             raise ParseError(str(exc)) from None
         return RawDocument(source=source, url=url, title=article.title,
                            published=article.published, text=article.text, kind=kind,

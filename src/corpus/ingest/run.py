@@ -235,6 +235,9 @@ class _Reader:
         except InputError as exc:
             yield Rejection(source, exc.stage, str(exc))
             return
+        if not records:
+            yield Rejection(source, "parse", f"the {form.upper()} file holds no records")
+            return
         stored = ingest_store.fingerprints_of(self.con, [r.source for r in records])
         new = [r for r in records if stored.get(r.source) != r.fingerprint]
         yield _Skipped(len(records) - len(new))
@@ -277,6 +280,9 @@ class _Reader:
             items = parse_feed(data)
         except InputError as exc:
             yield Rejection(source, exc.stage, str(exc))
+            return
+        if not items:
+            yield Rejection(source, "parse", "the feed has no items")
             return
         keys = [item.link or f"{source}#{item.guid or i}" for i, item in enumerate(items, 1)]
         stored = ingest_store.fingerprints_of(self.con, keys)
