@@ -371,8 +371,17 @@ def extract_documents(docs: list[dict[str, Any]], settings: Settings) -> Extract
     """The extract (and relate) work of one batch; pure, runs on any worker."""
     from corpus.extract import extract_batch
 
-    parts, rejections, failed = _isolate(docs, lambda d: extract_batch(d, settings), "extract")
-    merged = Extraction(rejections=rejections, done_doc_ids=failed)
+    merged = Extraction()
+    # parsed spaCy documents are large: parse nlp_batch documents at a time, so memory
+    # is bounded by that, not by the task's stage_batch; only the small records stay
+    step = max(1, int(settings.nlp_batch))
+    parts: list[Extraction] = []
+    for start in range(0, len(docs), step):
+        done, rejections, failed = _isolate(docs[start:start + step],
+                                            lambda d: extract_batch(d, settings), "extract")
+        parts += done
+        merged.rejections += rejections
+        merged.done_doc_ids += failed
     for part in parts:
         merged.entities += part.entities
         merged.mentions += part.mentions
