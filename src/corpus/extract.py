@@ -1046,22 +1046,33 @@ def _tail_start(resolver: Resolver, text: str) -> int | None:
 
 
 def _add_parents(entities: dict[str, Entity], resolved: list[Resolved]) -> None:
-    """Parents named by key but not mentioned still get an entity row (known entries)."""
+    """Every known parent up the chain gets an entity row, mentioned or not, so
+    ``entities.parent_id`` always names a row (the map can roll units up)."""
     from corpus.knowledge import load_kb
 
     kb = load_kb()
-    for r in resolved:
-        if not r.parent_key or not r.parent_key.startswith("kb:"):
+    wanted = [r.parent_key for r in resolved if r.parent_key and r.parent_key.startswith("kb:")]
+    wanted += ["kb:" + kb.by_id[e.kb_id].parent for e in list(entities.values())
+               if e.kb_id in kb.by_id and kb.by_id[e.kb_id].parent]
+    seen: set[str] = set()
+    while wanted:
+        key = wanted.pop()
+        if key in seen:
             continue
-        pid = entity_id(r.parent_kind or "agency", r.parent_key)
-        if pid in entities:
-            continue
-        entry = kb.by_id.get(r.parent_key[3:])
+        seen.add(key)
+        entry = kb.by_id.get(key[3:])
         if entry is None:
             continue
-        grand = ("kb:" + entry.parent) if entry.parent else None
+        pid = entity_id(entry.kind if entry.kind != "country" else "country",
+                        entry.id if entry.kind == "country" else key)
+        if entry.parent:
+            wanted.append("kb:" + entry.parent)
+        if pid in entities:
+            continue
+        grand = entity_id(kb.by_id[entry.parent].kind, "kb:" + entry.parent) \
+            if entry.parent and entry.parent in kb.by_id else None
         entities[pid] = Entity(pid, entry.name, entry.kind, entry.country, [entry.name],
-                               entity_id("agency", grand) if grand else None, entry.id)
+                               grand, entry.id)
 
 
 def consolidate(con, settings: Settings) -> int:
