@@ -280,6 +280,7 @@ class Resolver:
 
     def resolve(self, doc: Doc) -> list[Resolved]:
         text = doc.text
+        doc.user_data["corpus_text"] = text
         skip = self.boilerplate_ranges(text)
         blocked = bytearray(len(text) + 1)
         for a, b in skip:
@@ -651,7 +652,7 @@ class Resolver:
 
     def _canonicalise(self, doc: Doc, chosen: list[_Cand], live) -> list[Resolved]:
         kb = self.kb
-        text = doc.text
+        text = doc.user_data.get("corpus_text") or doc.text
         out: list[Resolved] = []
         resolved_of: dict[int, Resolved] = {}
         country_counts = Counter()
@@ -811,7 +812,7 @@ class Resolver:
     def _acronyms(self, doc: Doc, out: list[Resolved], acronyms: dict[str, Resolved],
                   live) -> list[Resolved]:
         """"Long Name (ACR)" and "Long Name, or ACR," define ACR for this document."""
-        text = doc.text
+        text = doc.user_data.get("corpus_text") or doc.text
         by_end = {r.end: r for r in out if r.kind != "country"}
         taken = [(r.start, r.end) for r in out]
         pattern = re.compile(r"\s*(?:\(\s*|,\s+or\s+)(?:the\s+)?([A-Z][A-Za-z0-9&\-]{1,9})"
