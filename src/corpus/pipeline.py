@@ -310,9 +310,13 @@ def ingest_timeout(settings: Settings) -> float | None:
 
 
 def extract_version() -> str:
+    """What made a document's entities and relations: a change to any part reprocesses it."""
     from corpus.extract import EXTRACT_VERSION
+    from corpus.knowledge import DATA_DIR
+    from corpus.relate import RELATE_VERSION
 
-    return EXTRACT_VERSION
+    kb = (DATA_DIR / "VERSION").read_text(encoding="utf-8").strip()
+    return f"{EXTRACT_VERSION}+relate{RELATE_VERSION}+{kb}"
 
 
 def _doc_label(doc: dict[str, Any]) -> str:
@@ -437,9 +441,9 @@ def embed_version(run: Run) -> str:
 
 
 def consolidate_stage(run: Run, settings: Settings) -> StageStat:
-    from corpus.extract import EXTRACT_VERSION, consolidate
+    from corpus.extract import consolidate
 
-    return run.corpus_step("consolidate", EXTRACT_VERSION, lambda: consolidate(run.con, settings))
+    return run.corpus_step("consolidate", extract_version(), lambda: consolidate(run.con, settings))
 
 
 def themes_stage(run: Run, settings: Settings) -> StageStat:
