@@ -304,3 +304,26 @@ def test_stable_ids_for_the_same_input(nlp):
     first = [r.relation_id for r in relate(nlp, text, names)]
     assert first == [r.relation_id for r in relate(nlp, text, names)]
     assert first[0] != stable_id("relation", "other-doc")
+
+
+ENDGAME = ("The Federal Bureau of Investigation (FBI) announces Operation Endgame, a multinational "
+           "coordinated cyber operation by the United States, Denmark, France, Germany, the "
+           "Netherlands, and the United Kingdom, with assistance from Europol and Eurojust, to "
+           "dismantle criminal infrastructure responsible for hundreds of millions of dollars in "
+           "damages worldwide.")
+
+
+def test_list_of_co_participants_is_not_paired_among_itself(nlp):
+    """Operation Endgame (fbi.gov, 2024-05-30): the six countries are co-participants of
+    one operation; the sentence pairs none of them with another."""
+    codes = {"United States": "USA", "Denmark": "DNK", "France": "FRA", "Germany": "DEU",
+             "Netherlands": "NLD", "United Kingdom": "GBR"}
+    names = {name: country(code) for name, code in codes.items()}
+    names.update({"Federal Bureau of Investigation": FBI, "FBI": FBI, "Europol": EUROPOL,
+                  "Eurojust": ("int-eurojust", "agency", None)})
+    rels = relate(nlp, ENDGAME, names)
+    countries = set(codes.values())
+    among = [r for r in rels if r.source_id in countries and r.target_id in countries]
+    assert not among, among
+    assert len(rels) <= 2 * len(countries) + 2
+    assert one(rels, "usa-fbi", "int-europol").type == "joint_operation"

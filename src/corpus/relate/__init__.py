@@ -19,13 +19,16 @@ from corpus.relate import frames as fr
 from corpus.relate import lexicon as lx
 from corpus.relate.modality import is_critical, modality_of
 
-RELATE_VERSION = "1"
+RELATE_VERSION = "2"
 RELATOR_VERSION = RELATE_VERSION      # the skeleton's name, kept for old imports
 
 ACTOR_KINDS = ("agency", "country", "organization")
 
 # confidence by the kind of evidence
 DIRECT, PREPOSITION, LIST, CROSS = 0.9, 0.8, 0.7, 0.55
+MAX_AMONG = 2       # co-agents paired among themselves only when two ("X and Y conducted")
+MAX_SIDE = 2        # a lone group modifier ("U.S. agencies") is paired with at most two
+MAX_CROSS = 4       # a list-by-list cross product is read only up to 2 x 2
 
 __all__ = ["RELATE_VERSION", "find_relations"]
 
@@ -424,9 +427,27 @@ class _SentenceReader:
             return "joint_operation"
         return default
 
+    def _group_modifier(self, actors) -> bool:
+        """True when the side is one actor standing only as the modifier of a group noun."""
+        if len(actors) != 1 or actors[0].root < 0:
+            return False
+        tok = self.sent.doc[actors[0].root]
+        return tok.dep_ in ("nmod", "compound", "amod") and \
+            tok.head.lemma_.lower() in lx.GROUP_NOUNS
+
     def add(self, sources, targets, rtype, directed, confidence, trigger) -> None:
-        sources = [e for a in sources for e in a.entity_ids]
-        targets = [e for a in targets for e in a.entity_ids]
+        sources_actors, targets_actors = sources, targets
+        sources = list(dict.fromkeys(e for a in sources for e in a.entity_ids))
+        targets = list(dict.fromkeys(e for a in targets for e in a.entity_ids))
+        if len(sources) > 1 and len(targets) > 1 and len(sources) * len(targets) > MAX_CROSS:
+            # a list on both sides ("A, B, C and D worked with E, F and G"): the sentence
+            # states no one pair; a many-to-many cross product is mostly noise
+            return
+        if (len(sources) > MAX_SIDE and self._group_modifier(targets_actors)) or (
+                len(targets) > MAX_SIDE and self._group_modifier(sources_actors)):
+            # "the following U.S. and international agencies assisted ...: A; B; C": the
+            # list names members of the group "U.S." qualifies, not its partners
+            return
         if len(sources) * len(targets) > 2 and confidence > LIST:
             confidence = LIST
         for s in dict.fromkeys(sources):
@@ -442,6 +463,11 @@ class _SentenceReader:
             for e in a.entity_ids:
                 owner.setdefault(e, a)
         ids = list(owner)
+        if len(ids) > MAX_AMONG:
+            # a list of co-participants ("authorities from Denmark, France, Germany ..."):
+            # the sentence relates each to the coordinator or subject, read elsewhere,
+            # not each participant to every other one
+            return
         if len(ids) > 2 and confidence > LIST:
             confidence = LIST
         for i, s in enumerate(ids):
