@@ -327,3 +327,11 @@ def test_list_of_co_participants_is_not_paired_among_itself(nlp):
     assert not among, among
     assert len(rels) <= 2 * len(countries) + 2
     assert one(rels, "usa-fbi", "int-europol").type == "joint_operation"
+
+
+def test_nationality_of_the_extradited_person_is_not_the_giving_state(nlp):
+    """justice.gov (N.D. Cal.), Vinnik: "Russian" is his nationality; Greece extradited him."""
+    text = ("Russian national Alexander Vinnik was extradited to the United States yesterday "
+            "to be held accountable for operating BTC-e.")
+    rels = relate(nlp, text, {"Russian": country("RUS"), "United States": country("USA")})
+    assert not [r for r in rels if "RUS" in (r.source_id, r.target_id)], rels

@@ -530,6 +530,14 @@ class _SentenceReader:
             return
         self.add(givers, receivers, rtype, True, self._conf(givers + receivers, DIRECT), verb)
 
+    def _nationality(self, actor) -> bool:
+        """A country standing as someone's nationality ("Russian national Alexander
+        Vinnik"), not as a state acting in the sentence."""
+        tok = self.sent.doc[actor.root]
+        head = tok.head
+        return tok.dep_ in ("amod", "compound", "nmod") and (
+            head.ent_type_ == "PERSON" or head.lemma_.lower() in lx.NATIONALITY_NOUNS)
+
     def _sentence_countries(self, exclude, outside=()) -> list[fr.Actor]:
         """Countries of the sentence other than ``exclude``'s, and not inside the phrase
         of another trigger (``outside``)."""
@@ -555,7 +563,8 @@ class _SentenceReader:
             conf = PREPOSITION
         elif receivers and not givers:
             # "arrested by authorities in Kosovo and later extradited to the United States"
-            givers = self._sentence_countries(receivers, outside=self.blockers)
+            givers = [a for a in self._sentence_countries(receivers, outside=self.blockers)
+                      if not self._nationality(a)]
             givers = givers if len({a.entity_ids for a in givers}) == 1 else \
                 self.extradition_partners(receivers)
             conf = CROSS
