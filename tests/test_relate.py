@@ -335,3 +335,17 @@ def test_nationality_of_the_extradited_person_is_not_the_giving_state(nlp):
             "to be held accountable for operating BTC-e.")
     rels = relate(nlp, text, {"Russian": country("RUS"), "United States": country("USA")})
     assert not [r for r in rels if "RUS" in (r.source_id, r.target_id)], rels
+
+
+def test_subject_hung_on_a_fronted_date_is_read(nlp):
+    """justice.gov ICITAP Jordan release: the parser makes "ICITAP" an apposition of the
+    date "February 2–6"; it is still the subject of "delivered"."""
+    text = ("From February 2–6, ICITAP, in partnership with the Guardian Centers of Georgia, "
+            "delivered an Advanced Surveillance and Countersurveillance Training to 15 officers "
+            "from Jordan’s Public Security Directorate/Special Branch, combining classroom "
+            "instruction with intensive, scenario-driven field exercises.")
+    rels = relate(nlp, text, {"ICITAP": ("usa-doj-icitap", "agency", "USA"),
+                              "Guardian Centers": ("usa-guardian", "organization", "USA"),
+                              "Public Security Directorate": ("jor-psd", "agency", "JOR"),
+                              "Jordan": country("JOR"), "Georgia": ("GEO", "country", "GEO")})
+    one(rels, "usa-doj-icitap", "usa-guardian")

@@ -373,6 +373,18 @@ class _SentenceReader:
                        inside=free[0] if free else None)
         if fr.is_verb(anchor) and not (roles.get(fr.SUBJ) or roles.get(fr.PASS_SUBJ)):
             self._inherit_subject(anchor, roles, blockers)
+        if fr.is_verb(anchor) and not (roles.get(fr.SUBJ) or roles.get(fr.PASS_SUBJ)):
+            # "From February 2-6, ICITAP, in partnership with X, delivered ...": the parser
+            # hangs the subject on the fronted date as its apposition
+            for prep in anchor.children:
+                if prep.dep_ != "prep" or prep.i > anchor.i:
+                    continue
+                for date_tok in prep.children:
+                    if date_tok.dep_ != "pobj" or date_tok.ent_type_ not in ("DATE", "TIME"):
+                        continue
+                    for c in date_tok.children:
+                        if c.dep_ == "appos" and c.i in self.index:
+                            roles.setdefault(fr.SUBJ, []).extend(self._actors_at(c, blockers))
             for aux in anchor.children:
                 if aux.dep_ == "aux" and aux.lemma_ == "be":
                     for c in aux.children:       # "Also contributing ... were X, Y and Z"
