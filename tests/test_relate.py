@@ -304,3 +304,48 @@ def test_stable_ids_for_the_same_input(nlp):
     first = [r.relation_id for r in relate(nlp, text, names)]
     assert first == [r.relation_id for r in relate(nlp, text, names)]
     assert first[0] != stable_id("relation", "other-doc")
+
+
+ENDGAME = ("The Federal Bureau of Investigation (FBI) announces Operation Endgame, a multinational "
+           "coordinated cyber operation by the United States, Denmark, France, Germany, the "
+           "Netherlands, and the United Kingdom, with assistance from Europol and Eurojust, to "
+           "dismantle criminal infrastructure responsible for hundreds of millions of dollars in "
+           "damages worldwide.")
+
+
+def test_list_of_co_participants_is_not_paired_among_itself(nlp):
+    """Operation Endgame (fbi.gov, 2024-05-30): the six countries are co-participants of
+    one operation; the sentence pairs none of them with another."""
+    codes = {"United States": "USA", "Denmark": "DNK", "France": "FRA", "Germany": "DEU",
+             "Netherlands": "NLD", "United Kingdom": "GBR"}
+    names = {name: country(code) for name, code in codes.items()}
+    names.update({"Federal Bureau of Investigation": FBI, "FBI": FBI, "Europol": EUROPOL,
+                  "Eurojust": ("int-eurojust", "agency", None)})
+    rels = relate(nlp, ENDGAME, names)
+    countries = set(codes.values())
+    among = [r for r in rels if r.source_id in countries and r.target_id in countries]
+    assert not among, among
+    assert len(rels) <= 2 * len(countries) + 2
+    assert one(rels, "usa-fbi", "int-europol").type == "joint_operation"
+
+
+def test_nationality_of_the_extradited_person_is_not_the_giving_state(nlp):
+    """justice.gov (N.D. Cal.), Vinnik: "Russian" is his nationality; Greece extradited him."""
+    text = ("Russian national Alexander Vinnik was extradited to the United States yesterday "
+            "to be held accountable for operating BTC-e.")
+    rels = relate(nlp, text, {"Russian": country("RUS"), "United States": country("USA")})
+    assert not [r for r in rels if "RUS" in (r.source_id, r.target_id)], rels
+
+
+def test_subject_hung_on_a_fronted_date_is_read(nlp):
+    """justice.gov ICITAP Jordan release: the parser makes "ICITAP" an apposition of the
+    date "February 2–6"; it is still the subject of "delivered"."""
+    text = ("From February 2–6, ICITAP, in partnership with the Guardian Centers of Georgia, "
+            "delivered an Advanced Surveillance and Countersurveillance Training to 15 officers "
+            "from Jordan’s Public Security Directorate/Special Branch, combining classroom "
+            "instruction with intensive, scenario-driven field exercises.")
+    rels = relate(nlp, text, {"ICITAP": ("usa-doj-icitap", "agency", "USA"),
+                              "Guardian Centers": ("usa-guardian", "organization", "USA"),
+                              "Public Security Directorate": ("jor-psd", "agency", "JOR"),
+                              "Jordan": country("JOR"), "Georgia": ("GEO", "country", "GEO")})
+    one(rels, "usa-doj-icitap", "usa-guardian")

@@ -19,13 +19,16 @@ from corpus.relate import frames as fr
 from corpus.relate import lexicon as lx
 from corpus.relate.modality import is_critical, modality_of
 
-RELATE_VERSION = "1"
+RELATE_VERSION = "2"
 RELATOR_VERSION = RELATE_VERSION      # the skeleton's name, kept for old imports
 
 ACTOR_KINDS = ("agency", "country", "organization")
 
 # confidence by the kind of evidence
 DIRECT, PREPOSITION, LIST, CROSS = 0.9, 0.8, 0.7, 0.55
+MAX_AMONG = 2       # co-agents paired among themselves only when two ("X and Y conducted")
+MAX_SIDE = 2        # a lone group modifier ("U.S. agencies") is paired with at most two
+MAX_CROSS = 4       # a list-by-list cross product is read only up to 2 x 2
 
 __all__ = ["RELATE_VERSION", "find_relations"]
 
@@ -370,6 +373,18 @@ class _SentenceReader:
                        inside=free[0] if free else None)
         if fr.is_verb(anchor) and not (roles.get(fr.SUBJ) or roles.get(fr.PASS_SUBJ)):
             self._inherit_subject(anchor, roles, blockers)
+        if fr.is_verb(anchor) and not (roles.get(fr.SUBJ) or roles.get(fr.PASS_SUBJ)):
+            # "From February 2-6, ICITAP, in partnership with X, delivered ...": the parser
+            # hangs the subject on the fronted date as its apposition
+            for prep in anchor.children:
+                if prep.dep_ != "prep" or prep.i > anchor.i:
+                    continue
+                for date_tok in prep.children:
+                    if date_tok.dep_ != "pobj" or date_tok.ent_type_ not in ("DATE", "TIME"):
+                        continue
+                    for c in date_tok.children:
+                        if c.dep_ == "appos" and c.i in self.index:
+                            roles.setdefault(fr.SUBJ, []).extend(self._actors_at(c, blockers))
             for aux in anchor.children:
                 if aux.dep_ == "aux" and aux.lemma_ == "be":
                     for c in aux.children:       # "Also contributing ... were X, Y and Z"
@@ -424,9 +439,27 @@ class _SentenceReader:
             return "joint_operation"
         return default
 
+    def _group_modifier(self, actors) -> bool:
+        """True when the side is one actor standing only as the modifier of a group noun."""
+        if len(actors) != 1 or actors[0].root < 0:
+            return False
+        tok = self.sent.doc[actors[0].root]
+        return tok.dep_ in ("nmod", "compound", "amod") and \
+            tok.head.lemma_.lower() in lx.GROUP_NOUNS
+
     def add(self, sources, targets, rtype, directed, confidence, trigger) -> None:
-        sources = [e for a in sources for e in a.entity_ids]
-        targets = [e for a in targets for e in a.entity_ids]
+        sources_actors, targets_actors = sources, targets
+        sources = list(dict.fromkeys(e for a in sources for e in a.entity_ids))
+        targets = list(dict.fromkeys(e for a in targets for e in a.entity_ids))
+        if len(sources) > 1 and len(targets) > 1 and len(sources) * len(targets) > MAX_CROSS:
+            # a list on both sides ("A, B, C and D worked with E, F and G"): the sentence
+            # states no one pair; a many-to-many cross product is mostly noise
+            return
+        if (len(sources) > MAX_SIDE and self._group_modifier(targets_actors)) or (
+                len(targets) > MAX_SIDE and self._group_modifier(sources_actors)):
+            # "the following U.S. and international agencies assisted ...: A; B; C": the
+            # list names members of the group "U.S." qualifies, not its partners
+            return
         if len(sources) * len(targets) > 2 and confidence > LIST:
             confidence = LIST
         for s in dict.fromkeys(sources):
@@ -442,6 +475,11 @@ class _SentenceReader:
             for e in a.entity_ids:
                 owner.setdefault(e, a)
         ids = list(owner)
+        if len(ids) > MAX_AMONG:
+            # a list of co-participants ("authorities from Denmark, France, Germany ..."):
+            # the sentence relates each to the coordinator or subject, read elsewhere,
+            # not each participant to every other one
+            return
         if len(ids) > 2 and confidence > LIST:
             confidence = LIST
         for i, s in enumerate(ids):
@@ -504,6 +542,14 @@ class _SentenceReader:
             return
         self.add(givers, receivers, rtype, True, self._conf(givers + receivers, DIRECT), verb)
 
+    def _nationality(self, actor) -> bool:
+        """A country standing as someone's nationality ("Russian national Alexander
+        Vinnik"), not as a state acting in the sentence."""
+        tok = self.sent.doc[actor.root]
+        head = tok.head
+        return tok.dep_ in ("amod", "compound", "nmod") and (
+            head.ent_type_ == "PERSON" or head.lemma_.lower() in lx.NATIONALITY_NOUNS)
+
     def _sentence_countries(self, exclude, outside=()) -> list[fr.Actor]:
         """Countries of the sentence other than ``exclude``'s, and not inside the phrase
         of another trigger (``outside``)."""
@@ -529,7 +575,8 @@ class _SentenceReader:
             conf = PREPOSITION
         elif receivers and not givers:
             # "arrested by authorities in Kosovo and later extradited to the United States"
-            givers = self._sentence_countries(receivers, outside=self.blockers)
+            givers = [a for a in self._sentence_countries(receivers, outside=self.blockers)
+                      if not self._nationality(a)]
             givers = givers if len({a.entity_ids for a in givers}) == 1 else \
                 self.extradition_partners(receivers)
             conf = CROSS

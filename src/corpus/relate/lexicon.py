@@ -125,3 +125,7 @@ CRITICAL_RE = re.compile(
     r"\btorture\b|\bcomplicit\w*|\bextrajudicial\b|\brepression\b|\bcrackdown on (?:dissent|"
     r"protest|journalist|activist)\w*|\bwhitewash\w*|\bimpunity\b",
     re.IGNORECASE)
+
+# nouns a country adjective qualifies as someone's nationality: "Russian national X"
+NATIONALITY_NOUNS = frozenset({"national", "citizen", "man", "woman", "resident", "defendant",
+                               "fugitive", "hacker", "individual", "person"})
