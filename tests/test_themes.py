@@ -179,3 +179,27 @@ def test_terms_and_labels_are_distinctive_and_unique():
     assert theme_label(["extradition", "suspect trial"], set()) == "Extradition, Suspect Trial"
     taken = {"extradition, suspect trial"}
     assert theme_label(["extradition", "suspect trial"], taken) != "Extradition, Suspect Trial"
+
+
+def test_a_cluster_swallowing_most_of_the_corpus_is_split_again():
+    """One publisher's corpus is one dense region at corpus scale; its subjects still separate."""
+    import numpy as np
+
+    from corpus.themes import ThemeOptions, _split_dominant, _unit
+
+    rng = np.random.default_rng(0)
+    base, far = rng.normal(size=384), rng.normal(size=384)
+    sub_a, sub_b = rng.normal(size=384), rng.normal(size=384)
+    blob_a = _unit(base + 0.6 * sub_a + 0.15 * rng.normal(size=(200, 384)))
+    blob_b = _unit(base + 0.6 * sub_b + 0.15 * rng.normal(size=(200, 384)))
+    other = _unit(far + 0.15 * rng.normal(size=(40, 384)))
+    vectors = np.vstack([blob_a, blob_b, other])
+    # what a corpus-wide clustering gave: the two subjects as one cluster
+    labels = np.array([0] * 400 + [1] * 40)
+    split = _split_dominant(vectors, labels, ThemeOptions())
+    assert len(set(split[:200]) - {-1}) == 1 and len(set(split[200:400]) - {-1}) == 1
+    assert set(split[:200]) != set(split[200:400])
+    assert (split[400:] == 1).all()
+    # a cluster under the share is left alone
+    assert (_split_dominant(vectors[:440], np.array([0] * 200 + [1] * 240),
+                            ThemeOptions(max_theme_share=0.6)) == np.array([0] * 200 + [1] * 240)).all()

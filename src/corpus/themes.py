@@ -53,6 +53,7 @@ class ThemeOptions:
     n_terms: int = 10
     max_components: int = 8            # PCA dimensions for density estimation (BBC: 5-32 tried)
     small_corpus: int = 60             # fewer documents: KMeans instead of HDBSCAN
+    max_theme_share: float = 0.5       # a cluster holding more of the corpus is split again
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "ThemeOptions":
@@ -107,8 +108,34 @@ def cluster_documents(vectors: np.ndarray, options: ThemeOptions = ThemeOptions(
     labels = _hdbscan(vectors, options.cluster_size(n), options.max_components)
     if labels.max() < 1:   # one dense region or none: densities say nothing here
         return _order_by_size(_kmeans(vectors, max(2, int(round(np.sqrt(n / 2))))))
+    labels = _split_dominant(vectors, labels, options)
     labels = _merge_close(vectors, labels, options.merge_similarity)
     return _order_by_size(labels)
+
+
+def _split_dominant(vectors: np.ndarray, labels: np.ndarray, options: ThemeOptions,
+                    rounds: int = 2) -> np.ndarray:
+    """Cluster again, on its own reduction, a cluster that swallows most of the corpus.
+
+    A corpus from few publishers (the dev releases) is one dense region at corpus
+    scale; inside it, the subjects (drug markets, ransomware, fraud ...) separate.
+    """
+    labels = labels.copy()
+    n = len(vectors)
+    for _ in range(rounds):
+        ids, counts = np.unique(labels[labels >= 0], return_counts=True)
+        if len(ids) == 0:
+            break
+        biggest, size = ids[np.argmax(counts)], int(counts.max())
+        if size <= options.max_theme_share * n or size < 2 * options.small_corpus:
+            break
+        members = labels == biggest
+        sub = _hdbscan(vectors[members], options.cluster_size(n), options.max_components)
+        if sub.max() < 1:
+            break
+        sub = np.where(sub >= 0, sub + labels.max() + 1, -1)
+        labels[members] = sub
+    return labels
 
 
 def _reduce(vectors: np.ndarray, max_components: int) -> np.ndarray:
