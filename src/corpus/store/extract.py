@@ -1,17 +1,17 @@
 """Reading and writing for the extract stage's corpus-wide pass."""
 from __future__ import annotations
 
-from corpus.store import Connection
+from corpus.store import Connection, fetch_value
 
 
 def fill_missing_parents(con: Connection) -> int:
     """Clear ``parent_id`` values that name no entity row (a unit's parent never seen);
     returns how many rows changed. Entity ids are never rewritten."""
-    broken = con.execute("""
+    broken = fetch_value(con, """
         SELECT count(*) FROM entities e
         WHERE e.parent_id IS NOT NULL
           AND NOT EXISTS (SELECT 1 FROM entities p WHERE p.entity_id = e.parent_id)
-    """).fetchone()[0]
+    """)
     if broken:
         con.execute("""
             UPDATE entities SET parent_id = NULL

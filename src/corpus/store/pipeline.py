@@ -4,17 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from corpus.store import Connection, set_meta
+from corpus.store import Connection, get_meta, set_meta
 
 
 def finish_results(con: Connection) -> None:
     """Leave no half-read result on the connection (DuckDB 2 refuses ``register`` then)."""
     con.execute("SELECT 1").fetchall()
-
-
-def get_meta(con: Connection, key: str) -> str | None:
-    rows = con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchall()
-    return rows[0][0] if rows else None
 
 
 def pending_after(con: Connection, stage: str, version: str, after: str, limit: int
