@@ -20,33 +20,6 @@ SELECT
 FROM asserted_relations r
 WHERE r.source_id <> r.target_id;
 
--- grain: one row per (source, target, type, directed) tie, counted over independent
--- documents (a near-duplicate counts with the document it duplicates); only asserted
--- relations (planned, proposed, refused, denied and negated ones are left out)
-CREATE OR REPLACE VIEW cooperation_map AS
-SELECT
-    r.source_id,
-    s.name AS source_name,
-    r.target_id,
-    t.name AS target_name,
-    r.type,
-    count(DISTINCT r.story_id) AS n_documents,
-    min(r.seen_on) AS first_seen,
-    max(r.seen_on) AS last_seen,
-    r.directed,
-    count(*) AS n_relations,
-    s.kind AS source_kind,
-    t.kind AS target_kind,
-    s.country AS source_country,
-    t.country AS target_country,
-    count(DISTINCT r.story_id) FILTER (WHERE r.critical) AS n_critical_documents,
-    round(avg(r.confidence), 3) AS mean_confidence
-FROM relation_edges r
-JOIN entities s ON s.entity_id = r.source_id
-JOIN entities t ON t.entity_id = r.target_id
-GROUP BY r.source_id, s.name, r.target_id, t.name, r.type, r.directed,
-         s.kind, t.kind, s.country, t.country;
-
 -- grain: one row per entity: the entity a unit rolls up to (its parent when the parent
 -- is known, else itself)
 CREATE OR REPLACE VIEW entity_rollup AS
@@ -54,27 +27,37 @@ SELECT e.entity_id, coalesce(p.entity_id, e.entity_id) AS rollup_id
 FROM entities e
 LEFT JOIN entities p ON p.entity_id = e.parent_id;
 
--- grain: one row per tie after rolling units up to their parent agency at both ends
--- (Europol's EC3 counts as Europol); ties between a unit and its own parent vanish
-CREATE OR REPLACE VIEW cooperation_map_rollup AS
-WITH rolled AS (
-    SELECT
-        r.story_id,
-        r.seen_on,
-        r.type,
-        r.directed,
-        r.confidence,
-        r.critical,
-        CASE WHEN r.directed OR a.rollup_id <= b.rollup_id THEN a.rollup_id ELSE b.rollup_id END
-            AS source_id,
-        CASE WHEN r.directed OR a.rollup_id <= b.rollup_id THEN b.rollup_id ELSE a.rollup_id END
-            AS target_id
-    FROM relation_edges r
-    JOIN entity_rollup a ON a.entity_id = r.source_id
-    JOIN entity_rollup b ON b.entity_id = r.target_id
-    WHERE a.rollup_id <> b.rollup_id
-)
+-- grain: one row per asserted relation at two levels: as stated ('entity') and with units
+-- rolled up to their parent agency at both ends ('rollup'; Europol's EC3 counts as
+-- Europol, and a tie between a unit and its own parent vanishes)
+CREATE OR REPLACE VIEW tie_edges AS
+SELECT 'entity' AS level, r.story_id, r.seen_on, r.type, r.directed, r.confidence, r.critical,
+       r.source_id, r.target_id
+FROM relation_edges r
+UNION ALL
 SELECT
+    'rollup' AS level,
+    r.story_id,
+    r.seen_on,
+    r.type,
+    r.directed,
+    r.confidence,
+    r.critical,
+    CASE WHEN r.directed OR a.rollup_id <= b.rollup_id THEN a.rollup_id ELSE b.rollup_id END
+        AS source_id,
+    CASE WHEN r.directed OR a.rollup_id <= b.rollup_id THEN b.rollup_id ELSE a.rollup_id END
+        AS target_id
+FROM relation_edges r
+JOIN entity_rollup a ON a.entity_id = r.source_id
+JOIN entity_rollup b ON b.entity_id = r.target_id
+WHERE a.rollup_id <> b.rollup_id;
+
+-- grain: one row per (level, source, target, type, directed) tie, counted over independent
+-- documents (a near-duplicate counts with the document it duplicates); only asserted
+-- relations (planned, proposed, refused, denied and negated ones are left out)
+CREATE OR REPLACE VIEW tie_map AS
+SELECT
+    r.level,
     r.source_id,
     s.name AS source_name,
     r.target_id,
@@ -91,8 +74,16 @@ SELECT
     t.country AS target_country,
     count(DISTINCT r.story_id) FILTER (WHERE r.critical) AS n_critical_documents,
     round(avg(r.confidence), 3) AS mean_confidence
-FROM rolled r
+FROM tie_edges r
 JOIN entities s ON s.entity_id = r.source_id
 JOIN entities t ON t.entity_id = r.target_id
-GROUP BY r.source_id, s.name, r.target_id, t.name, r.type, r.directed,
+GROUP BY r.level, r.source_id, s.name, r.target_id, t.name, r.type, r.directed,
          s.kind, t.kind, s.country, t.country;
+
+-- grain: one row per tie between entities as the documents name them
+CREATE OR REPLACE VIEW cooperation_map AS
+SELECT * EXCLUDE (level) FROM tie_map WHERE level = 'entity';
+
+-- grain: one row per tie after rolling units up to their parent agency at both ends
+CREATE OR REPLACE VIEW cooperation_map_rollup AS
+SELECT * EXCLUDE (level) FROM tie_map WHERE level = 'rollup';
