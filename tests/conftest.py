@@ -37,6 +37,23 @@ def dev_records() -> list[dict]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
+def dev_documents(records: list[dict], n: int) -> list:
+    """``n`` mid-sized records spread over the corpus, as Documents ready to store."""
+    from datetime import date
+
+    from corpus.records import Document, stable_id
+
+    usable = [r for r in records if 1000 <= len(r.get("text") or "") <= 3500]
+    step = max(1, len(usable) // n)
+    out = []
+    for r in usable[::step][:n]:
+        published = date.fromisoformat(r["published"]) if r.get("published") else None
+        out.append(Document(doc_id=stable_id(r["url"]), source="dev.jsonl", url=r["url"],
+                            title=r.get("title"), published=published, language="en",
+                            text=r["text"], raw_text=r["text"], content_hash=stable_id(r["text"])))
+    return out
+
+
 @pytest.fixture(scope="session")
 def settings():
     from corpus.config import load_settings

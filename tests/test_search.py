@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from conftest import dev_documents
 from corpus import store
 from corpus.embed import embed_pending
 from corpus.records import Document, Entity, Mention, stable_id
@@ -32,24 +33,12 @@ UKRAINE = Entity(entity_id=stable_id("country", "UKR"), name="Ukraine", kind="co
                  country="UKR", aliases=["Ukrainian"])
 
 
-def _documents(records: list[dict], n: int) -> list[Document]:
-    usable = [r for r in records if 1000 <= len(r.get("text") or "") <= 3500]
-    step = max(1, len(usable) // n)
-    out = []
-    for r in usable[::step][:n]:
-        published = date.fromisoformat(r["published"]) if r.get("published") else None
-        out.append(Document(doc_id=stable_id(r["url"]), source="dev.jsonl", url=r["url"],
-                            title=r.get("title"), published=published, language="en",
-                            text=r["text"], raw_text=r["text"], content_hash=stable_id(r["text"])))
-    return out
-
-
 @pytest.fixture(scope="module")
 def searchable(tmp_path_factory, dev_records):
     """A database file of ~30 dev documents plus one about police training in Ukraine."""
     from corpus.config import load_settings
 
-    docs = _documents(dev_records, 30)
+    docs = dev_documents(dev_records, 30)
     if len(docs) < 10:
         pytest.skip("not enough dev records")
     training = Document(doc_id=TRAINING_ID, source="test", url="https://example.org/ukraine",

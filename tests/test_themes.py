@@ -6,6 +6,7 @@ from datetime import date
 import numpy as np
 import pytest
 
+from conftest import dev_documents
 from corpus import store
 from corpus.embed import embed_batch
 from corpus.records import Document, stable_id
@@ -31,18 +32,6 @@ FOOTBALL = [
 ]
 
 
-def _documents(records: list[dict], n: int) -> list[Document]:
-    usable = [r for r in records if 1000 <= len(r.get("text") or "") <= 3500]
-    step = max(1, len(usable) // n)
-    out = []
-    for r in usable[::step][:n]:
-        published = date.fromisoformat(r["published"]) if r.get("published") else None
-        out.append(Document(doc_id=stable_id(r["url"]), source="dev.jsonl", url=r["url"],
-                            title=r.get("title"), published=published, language="en",
-                            text=r["text"], raw_text=r["text"], content_hash=stable_id(r["text"])))
-    return out
-
-
 def _football() -> list[Document]:
     return [Document(doc_id=stable_id("football", i), source="test", url=None,
                      title=f"Match report {i}", published=date(2025, 5, 1 + i), language="en",
@@ -52,7 +41,7 @@ def _football() -> list[Document]:
 @pytest.fixture(scope="module")
 def embedded(settings, dev_records):
     """44 dev documents and 7 football reports, embedded once for the module."""
-    docs = _documents(dev_records, 44)
+    docs = dev_documents(dev_records, 44)
     if len(docs) < 20:
         pytest.skip("not enough dev records")
     everything = docs + _football()
