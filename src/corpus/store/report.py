@@ -83,20 +83,34 @@ def map_nodes(con: Connection, rollup: bool = False) -> pd.DataFrame:
 
 
 def _evidence_source(con: Connection, rollup: bool) -> str | None:
-    """The relations, with their ends as the map view orders them, as a FROM clause."""
+    """The asserted relations, with their ends as the map view orders them, as a FROM clause.
+
+    Read from ``asserted_relations`` itself rather than ``relation_edges``, so that the
+    sentence's position (``start_char``) is at hand on a database whose views an older
+    release wrote (a reader cannot replay them).
+    """
     if not rollup:
-        return "relation_edges" if has_relation(con, "relation_edges") else "asserted_relations"
-    if not (has_relation(con, "relation_edges") and has_relation(con, "entity_rollup")):
+        # the same end order as relation_edges (views_relations.sql)
+        return """(
+            SELECT r.doc_id, r.story_id, r.seen_on, r.type, r.directed, r.confidence,
+                   r.critical, r.evidence, r.start_char,
+                   CASE WHEN r.directed OR r.source_id <= r.target_id THEN r.source_id
+                        ELSE r.target_id END AS source_id,
+                   CASE WHEN r.directed OR r.source_id <= r.target_id THEN r.target_id
+                        ELSE r.source_id END AS target_id
+            FROM asserted_relations r
+            WHERE r.source_id <> r.target_id)"""
+    if not has_relation(con, "entity_rollup"):
         return None
     # the same roll-up and end order as cooperation_map_rollup (views_relations.sql)
     return """(
         SELECT r.doc_id, r.story_id, r.seen_on, r.type, r.directed, r.confidence, r.critical,
-               r.evidence,
+               r.evidence, r.start_char,
                CASE WHEN r.directed OR a.rollup_id <= b.rollup_id THEN a.rollup_id
                     ELSE b.rollup_id END AS source_id,
                CASE WHEN r.directed OR a.rollup_id <= b.rollup_id THEN b.rollup_id
                     ELSE a.rollup_id END AS target_id
-        FROM relation_edges r
+        FROM asserted_relations r
         JOIN entity_rollup a ON a.entity_id = r.source_id
         JOIN entity_rollup b ON b.entity_id = r.target_id
         WHERE a.rollup_id <> b.rollup_id)"""
@@ -105,8 +119,10 @@ def _evidence_source(con: Connection, rollup: bool) -> str | None:
 def map_evidence(con: Connection, per_tie: int = 100, rollup: bool = False) -> pd.DataFrame:
     """The sentences stating each tie of the map (or the rolled-up map), newest first.
 
-    Read from ``relation_edges`` (the relations with the ends of undirected ties in
-    the map's order) when the relate stage defines it, else ``asserted_relations``.
+    Within one document the sentences keep their order in the text, so the list is
+    the same on every run.
+
+    Read from ``asserted_relations``, with the ends of undirected ties in the map's order.
     One row per independent document and sentence (a duplicate release repeating
     the same sentence is shown once), at most ``per_tie`` rows per tie.
     """
@@ -118,16 +134,17 @@ def map_evidence(con: Connection, per_tie: int = 100, rollup: bool = False) -> p
     return con.execute(f"""
         WITH ev AS (
             SELECT r.source_id, r.target_id, r.type, r.directed, r.doc_id, r.story_id,
-                   r.evidence, r.seen_on, r.confidence, r.critical,
+                   r.evidence, r.start_char, r.seen_on, r.confidence, r.critical,
                    row_number() OVER (PARTITION BY r.source_id, r.target_id, r.type, r.directed,
                                                    r.story_id, r.evidence
-                                      ORDER BY r.doc_id) AS copy
+                                      ORDER BY r.doc_id, r.start_char) AS copy
             FROM {source} r
             JOIN entities s ON s.entity_id = r.source_id
             JOIN entities t ON t.entity_id = r.target_id),
         ranked AS (
             SELECT *, row_number() OVER (PARTITION BY source_id, target_id, type, directed
-                                         ORDER BY seen_on DESC NULLS LAST, doc_id) AS rank
+                                         ORDER BY seen_on DESC NULLS LAST, doc_id,
+                                                  start_char, evidence) AS rank
             FROM ev WHERE copy = 1)
         SELECT source_id, target_id, type, directed, doc_id, story_id, evidence, seen_on,
                confidence, critical
