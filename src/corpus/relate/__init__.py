@@ -19,7 +19,7 @@ from corpus.relate import frames as fr
 from corpus.relate import lexicon as lx
 from corpus.relate.modality import is_critical, modality_of
 
-RELATE_VERSION = "2"
+RELATE_VERSION = "3"
 RELATOR_VERSION = RELATE_VERSION      # the skeleton's name, kept for old imports
 
 ACTOR_KINDS = ("agency", "country", "organization")
@@ -65,6 +65,7 @@ def find_relations(doc, mentions: Sequence[Mention], entities: Mapping[str, Enti
                       if m.entity_id in entities and entities[m.entity_id].kind in ACTOR_KINDS]
     if not actor_mentions:
         return []
+    _mend_split_names(doc, actor_mentions)
     by_sentence = _actors_by_sentence(doc, actor_mentions, entities)
     ctx = _document_context(doc, by_sentence, actor_mentions, entities)
     relations: dict[tuple, Relation] = {}
@@ -99,6 +100,25 @@ def find_relations(doc, mentions: Sequence[Mention], entities: Mapping[str, Enti
 
 
 # -- actors -----------------------------------------------------------------
+def _mend_split_names(doc, mentions: Sequence[Mention]) -> None:
+    """Join sentences the parser split inside a name ("... Bureau of International
+    Narcotics and Law | Enforcement Affairs (INL) and the U.S. Embassy in Pristina."):
+    the second piece's root is hung on the name's first part, so the name and whatever
+    the piece lists after it belong to the sentence that states the cooperation."""
+    for m in mentions:
+        span = doc.char_span(m.start_char, m.end_char, alignment_mode="expand")
+        if span is None or len(span) < 2:
+            continue
+        first, last = span[0].sent, span[-1].sent
+        if first.start == last.start:
+            continue
+        root = last.root
+        if not span.start <= root.i < span.end or not (root.dep_ and doc[last.start - 1].dep_):
+            continue                       # not a split name, or a piece left unparsed
+        root.head = doc[last.start - 1]
+        root.dep_ = "flat"
+
+
 def _actors_by_sentence(doc, mentions, entities) -> dict[int, list[fr.Actor]]:
     """Actors per sentence start; a name nested in a longer name ("Burkinabe" in
     "Burkinabe National Police") is part of it, not an actor of its own."""
@@ -111,11 +131,54 @@ def _actors_by_sentence(doc, mentions, entities) -> dict[int, list[fr.Actor]]:
         if any(a < m.end_char and m.start_char < b for a, b in taken):
             continue
         taken.append((m.start_char, m.end_char))     # "U.S.–Kenya" is one token, two actors
-        root = span.root
+        root = _span_root(span)
         actor = fr.Actor((m.entity_id,), root.i, frozenset(t.i for t in span),
                          kinds=(entities[m.entity_id].kind,))
         out.setdefault(root.sent.start, []).append(actor)
+    for start, actors in out.items():
+        out[start] = _merge_agency_country(doc, actors, entities)
     return out
+
+
+def _span_root(span):
+    """The token a name hangs from in the sentence. When the parser split the name
+    ("the Bureau of ... Law Enforcement Affairs" with "Affairs" in apposition), the part
+    attached as an argument wins over the part attached as an apposition or conjunct."""
+    outside = [t for t in span if t.head.i == t.i or not span.start <= t.head.i < span.end]
+    if len(outside) <= 1:
+        return span.root
+    attached = [t for t in outside if t.dep_ not in ("appos", "conj", "punct", "cc", "dep")]
+    return min(attached or outside, key=lambda t: (sum(1 for _ in t.ancestors), t.i))
+
+
+def _merge_agency_country(doc, actors: list[fr.Actor], entities) -> list[fr.Actor]:
+    """"ICITAP Albania joined ...": an agency's country office is the agency acting, not
+    the country; the agency's name and the country become one actor. In "FBI's Virtual
+    Asset Unit" the unit acts, and the FBI is only part of its name."""
+    by_token = _token_index(actors)
+    drop: set[int] = set()
+    out = []
+    for a in actors:
+        merged = a
+        if a.kinds == ("agency",) and a.root >= 0:
+            tok = doc[a.root]
+            nxt = by_token.get(max(a.tokens) + 1)
+            if nxt is not None and nxt.kinds == ("country",) and tok.dep_ == "compound" \
+                    and tok.head.i == nxt.root and doc[nxt.root].dep_ not in ("compound",):
+                country = entities[nxt.entity_ids[0]].country
+                if not country or country != entities[a.entity_ids[0]].country:
+                    merged = fr.Actor(a.entity_ids, nxt.root, a.tokens | nxt.tokens,
+                                      kinds=a.kinds)
+                    drop.add(id(nxt))
+            end = max(a.tokens) + 1
+            unit = by_token.get(end + 1)
+            if end < len(doc) and doc[end].lower_ in ("'s", "’s") and unit is not None \
+                    and min(unit.tokens) == end + 1 and any(
+                        entities[e].parent_id in a.entity_ids for e in unit.entity_ids):
+                merged = None              # "FBI's Virtual Asset Unit": the unit acts
+        if merged is not None:
+            out.append(merged)
+    return [a for a in out if id(a) not in drop]
 
 
 def _anaphors(sent, actors: list[fr.Actor], ctx: DocContext) -> list[fr.Actor]:
@@ -228,7 +291,9 @@ def _document_context(doc, by_sentence, mentions, entities) -> DocContext:
                              or word in ("conduct", "lead") and _has_object(tok, "investigation")):
                 roles = _roles(tok, actors, index, set())
                 agents = roles.get(fr.BY, []) or roles.get(fr.SUBJ, [])
-                lead = [e for a in agents for e in a.entity_ids if entities[e].kind == "agency"]
+                agents = sorted(agents, key=lambda a: min(a.tokens, default=a.root))
+                lead = list(dict.fromkeys(e for a in agents for e in a.entity_ids
+                                          if entities[e].kind == "agency"))
             if word in lx.HAND_OVER_VERBS or (word == "extradition" and not fr.is_verb(tok)):
                 roles = _roles(tok, actors, index, set())
                 for a in roles.get(fr.FROM, []):
@@ -406,6 +471,13 @@ class _SentenceReader:
             if holder:
                 passive = fr.is_passive(verb) or verb.tag_ == "VBN"
                 roles.setdefault(fr.PASS_SUBJ if passive else fr.SUBJ, []).extend(holder)
+        elif verb.dep_ == "pcomp" and head.dep_ == "prep" and fr.is_verb(head.head) \
+                and not any(c.dep_.startswith("nsubj") for c in verb.children):
+            # "ICITAP has supported ... by providing training ..., in coordination with X"
+            upper = _roles(head.head, self.actors, self.index, blockers)
+            subj = upper.get(fr.SUBJ)
+            if subj:
+                roles.setdefault(fr.SUBJ, []).extend(subj)
         elif verb.dep_ in ("xcomp", "conj", "advcl") and head.i != verb.i and fr.is_verb(head) \
                 and not any(c.dep_.startswith("nsubj") for c in verb.children):
             upper = _roles(head, self.actors, self.index, blockers)
@@ -451,6 +523,12 @@ class _SentenceReader:
         sources_actors, targets_actors = sources, targets
         sources = list(dict.fromkeys(e for a in sources for e in a.entity_ids))
         targets = list(dict.fromkeys(e for a in targets for e in a.entity_ids))
+        if len(sources) > MAX_SIDE or len(sources) * len(targets) > MAX_CROSS:
+            # "The FBI Charlotte, FBI Indianapolis ... Field Offices conducted the operation
+            # with ... A, B, C": offices of one agency act as that agency
+            sources = self._one_parent(sources)
+        if len(targets) > MAX_SIDE or len(sources) * len(targets) > MAX_CROSS:
+            targets = self._one_parent(targets)
         if len(sources) > 1 and len(targets) > 1 and len(sources) * len(targets) > MAX_CROSS:
             # a list on both sides ("A, B, C and D worked with E, F and G"): the sentence
             # states no one pair; a many-to-many cross product is mostly noise
@@ -466,6 +544,15 @@ class _SentenceReader:
             for t in dict.fromkeys(targets):
                 if s != t:
                     self.out.append(Candidate(s, t, rtype, directed, confidence, trigger))
+
+    def _one_parent(self, ids: list[str]) -> list[str]:
+        """Units that all belong to one parent named in the document, as that parent."""
+        parents = {self.ctx.entities[e].parent_id for e in ids}
+        if len(parents) == 1:
+            parent = parents.pop()
+            if parent and parent in self.ctx.entities:
+                return [parent]
+        return ids
 
     def add_among(self, group, rtype, confidence, trigger) -> None:
         """Pairs among co-agents ("X and Y conducted ..."); the bodies standing for "our
@@ -628,6 +715,8 @@ class _SentenceReader:
         rtype = lx.HELP_VERBS[word]
         if rtype == "general_cooperation":
             rtype = self.type_from_context()
+        elif word == "join" and not self.operation_words:
+            rtype = "general_cooperation"  # "joined the Embassy in recognizing the anniversary"
         helpers = roles.get(fr.SUBJ, []) + roles.get(fr.BY, [])
         partners = roles.get(fr.WITH, [])
         if word not in ("work", "engage", "contribute"):
@@ -713,10 +802,22 @@ class _SentenceReader:
                 helpers = helpers + outer.get(fr.SUBJ, []) + outer.get(fr.BY, [])
                 partners = partners + outer.get(fr.TO, []) + outer.get(fr.OBJ, []) \
                     + outer.get(fr.WITH, [])
+            elif prep == "from" and vword in lx.RECEIVE_VERBS:
+                # "benefited from cooperation by X" (the parser hangs "by X" on the verb)
+                main = outer.get(fr.SUBJ, [])
+                helpers = helpers + [a for a in outer.get(fr.BY, []) if a not in helpers]
+                if not main and _subject_is_case(verb):
+                    # "This investigation also benefited from cooperation by X": the case
+                    # stands for the agency that led it
+                    main = self.lead_partners(helpers)
             elif prep is not None and prep not in ("for",):
                 main = outer.get(fr.SUBJ, []) + outer.get(fr.BY, [])
                 if fr.is_passive(verb) and not main:
                     main = outer.get(fr.PASS_SUBJ, [])
+                if not main and _subject_is_case(verb):
+                    # "This working group operated in partnership with X": the case, or
+                    # the group that ran it, stands for the agency that led it
+                    main = self.lead_partners(helpers + partners)
         if verb is None and noun.dep_ == "pobj" and noun.head.lower_ in ("with", "from") \
                 and noun.head.head.pos_ in ("NOUN", "PROPN"):
             # "Croatian police officers, with assistance from Europol, ..."
@@ -745,7 +846,10 @@ class _SentenceReader:
         outer = self.roles(verb, noun) if verb is not None else {}
         vword = fr.lemma(verb) if verb is not None else ""
         receiving = vword in lx.RECEIVE_VERBS or vword in ("coordinate", "facilitate", "secure")
-        direct_object = verb is not None and prep is None and noun.dep_ in (
+        base = noun
+        while base.dep_ == "conj" and base.head.i != base.i:
+            base = base.head               # "delivered an Advanced Surveillance and ... Training"
+        direct_object = verb is not None and prep is None and base.dep_ in (
             "dobj", "nsubjpass", "appos")
         if RELATION_TYPES[rtype]:
             givers = own.get(fr.OWNER, []) + own.get(fr.FROM, []) + own.get(fr.BY, [])
@@ -761,6 +865,9 @@ class _SentenceReader:
                     givers = givers + outer.get(fr.BY, []) + (
                         [] if passive else outer.get(fr.SUBJ, []))
                     receivers = receivers + outer.get(fr.TO, []) + outer.get(fr.OBJ, [])
+                    if not receivers and _to_group(verb):
+                        # "delivered a training to 15 officers from Jordan's PSD"
+                        receivers = outer.get(fr.FROM, [])
             if rtype == "legal_assistance":
                 receivers = self.to_country(receivers)
                 conf = DIRECT
@@ -879,6 +986,22 @@ _HEADLINE_VERBS = ({"lead", "host", "hold", "conduct", "sign", "launch", "co-hos
                    | set(lx.SHARE_VERBS)) - {"work", "thank", "engage", "contribute"}
 
 
+def _subject_is_case(verb) -> bool:
+    """True when the subject of ``verb`` is "this/the investigation" (or the case, the
+    operation, the working group or task force that ran it)."""
+    return any(c.dep_ == "nsubj" and c.lemma_.lower() in ("investigation", "case", "operation",
+                                                           "probe", "group", "force")
+               and any(d.lower_ in ("this", "the") for d in c.children)
+               for c in verb.children)
+
+
+def _to_group(verb) -> bool:
+    """True when ``verb`` has "to <people>" ("to 15 officers"), who come from somewhere."""
+    return any(c.dep_ == "prep" and c.lower_ == "to" and any(
+        o.dep_ == "pobj" and o.lemma_.lower() in lx.GROUP_NOUNS for o in c.children)
+        for c in verb.children)
+
+
 def _governor(noun):
     """The verb a trigger noun hangs from, and the preposition between (None when the
     noun is the verb's subject or object)."""
@@ -897,6 +1020,8 @@ def _governor(noun):
             up = up.head
         if fr.is_verb(up):
             return up, head.lower_
+        if head.lower_ == "with" and up.dep_ == "dobj" and fr.is_verb(up.head):
+            return up.head, "with"         # "X carries out this mission with the support of Y"
     if noun.dep_ == "conj":
         return _governor(head)
     return None, None

@@ -79,6 +79,14 @@ def path_up(tok, anchor, actor_tokens: dict[int, Actor], own: Actor, blockers: s
         other = actor_tokens.get(t.i)
         if other is not None and prev.dep_ not in ("conj", "appos"):
             return None                    # a modifier of another actor: "Spain's police"
+        if other is not None and other is not own and other.root >= 0 and other.root != t.i \
+                and not any(a.i == t.i for a in t.doc[other.root].ancestors):
+            # listed after a name the parser split ("the Bureau of ... Affairs (INL) and
+            # the U.S. Embassy"): go on from where that name hangs in the sentence
+            path.append(t)
+            t = t.doc[other.root]
+            if t.i == anchor.i:
+                break
         if other is None and is_verb(t) and t.dep_ not in ("amod", "compound"):
             return None                    # another clause
         if prev.dep_ in _MODIFIER_DEPS and other is None and t.lemma_.lower() not in lx.GROUP_NOUNS:

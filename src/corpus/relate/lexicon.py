@@ -84,7 +84,8 @@ GROUP_NOUNS = {"authority", "official", "officer", "agent", "police", "partner",
                "colleague", "representative", "student", "participant", "trainee",
                "official", "staff", "member", "detective", "analyst", "judge", "ministry",
                "delegation", "administration", "mentor", "instructor", "trainer", "specialist",
-               "attaché", "attache", "cell", "office", "department", "authorities", "police"}
+               "attaché", "attache", "cell", "office", "department", "authorities", "police",
+               "branch", "division", "section", "squad", "directorate"}
 # anaphors resolved to the last agency whose name has this word
 ANAPHOR_NOUNS = {"department", "agency", "bureau", "ministry", "office", "service", "police",
                  "government", "embassy", "division", "directorate", "commission", "unit"}
