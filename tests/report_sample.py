@@ -42,6 +42,8 @@ ENTITIES = {
     "doj": ("U.S. Department of Justice", "agency", "USA"),
 }
 PARENTS = {"icitap": "doj"}     # ICITAP is part of the Justice Department's Criminal Division
+# international bodies, known to the knowledge base by these keys
+KB_IDS = {"europol": "int-europol", "eurojust": "int-eurojust", "interpol": "int-interpol"}
 
 DOCUMENTS = [
     # key, url, title, published, text
@@ -154,7 +156,7 @@ def fill_sample(con: store.Connection) -> None:
     store.write_documents(con, docs)
     store.upsert_entities(con, [
         Entity(entity_id(k), name, kind, country, [name],
-               parent_id=entity_id(PARENTS[k]) if k in PARENTS else None)
+               parent_id=entity_id(PARENTS[k]) if k in PARENTS else None, kb_id=KB_IDS.get(k))
         for k, (name, kind, country) in ENTITIES.items()])
     relations = []
     for dkey, src, tgt, rtype, sent, modality in RELATIONS:

@@ -42,6 +42,8 @@ def test_every_cookbook_recipe_runs_through_corpus_query(sample_db):
     for heading, sql in recipes:
         frame = run_query(settings, sql)          # the read-only door analysts use
         answers.setdefault(heading, []).append(frame)
+    cross = answers["Cross-border ties"][0]
+    assert "Europol" in set(cross.source_name) | set(cross.target_name)
     ties = answers["Strongest ties of a country"][0]
     assert {"Europol", "Bundeskriminalamt", "Burkinabe National Police"} <= set(ties.partner)
     assert "HSI" not in set(ties.partner)                         # a US agency is not a foreign tie

@@ -298,6 +298,30 @@ def test_views_count_independent_documents_and_roll_up_units(con):
     assert not ((rolled.source_id == rolled.target_id).any())  # EC3-Europol folds away
 
 
+def test_international_view_keeps_ties_that_cross_a_border(con):
+    con.execute("""
+        INSERT INTO documents (doc_id, source, text, content_hash, published) VALUES
+        ('d1', 's1', 'x', 'h1', DATE '2024-01-05')""")
+    con.execute("""
+        INSERT INTO entities (entity_id, name, kind, country, kb_id) VALUES
+        ('fbi', 'FBI', 'agency', 'USA', 'usa-fbi'), ('hsi', 'HSI', 'agency', 'USA', 'usa-hsi'),
+        ('europol', 'Europol', 'agency', NULL, 'int-europol'),
+        ('nca', 'National Crime Agency', 'agency', 'GBR', 'gbr-nca'),
+        ('unit', 'Cyber Crime Unit', 'agency', NULL, NULL),
+        ('gbr', 'United Kingdom', 'country', 'GBR', 'GBR'),
+        ('usa', 'United States', 'country', 'USA', 'USA')""")
+    pairs = [("fbi", "hsi"), ("fbi", "europol"), ("fbi", "nca"), ("fbi", "unit"),
+             ("gbr", "usa"), ("nca", "gbr")]
+    for n, (s, t) in enumerate(pairs):
+        con.execute("""INSERT INTO relations (relation_id, doc_id, source_id, target_id, type,
+                       directed, evidence, start_char, end_char, confidence)
+                       VALUES (?, 'd1', ?, ?, 'joint_operation', false, 'e', 0, 1, 0.9)""",
+                    [f"r{n}", s, t])
+    rows = con.execute("SELECT source_id, target_id FROM cooperation_map_international").fetchall()
+    # domestic ties, an unknown unit with no country and an agency with its own country stay out
+    assert sorted(rows) == [("europol", "fbi"), ("fbi", "nca"), ("gbr", "usa")]
+
+
 def test_stable_ids_for_the_same_input(nlp):
     text = "On June 23, 2023, Desnica was extradited from Austria to the United States."
     names = {"Austria": country("AUT"), "United States": country("USA")}

@@ -87,3 +87,16 @@ SELECT * EXCLUDE (level) FROM tie_map WHERE level = 'entity';
 -- grain: one row per tie after rolling units up to their parent agency at both ends
 CREATE OR REPLACE VIEW cooperation_map_rollup AS
 SELECT * EXCLUDE (level) FROM tie_map WHERE level = 'rollup';
+
+-- grain: one row per cooperation_map tie that crosses a border: the two ends belong to
+-- different countries, or one end is an international body the knowledge base knows
+-- (INTERPOL, Europol, UNODC ...: an agency with no country of its own)
+CREATE OR REPLACE VIEW cooperation_map_international AS
+SELECT m.*
+FROM cooperation_map m
+JOIN entities s ON s.entity_id = m.source_id
+JOIN entities t ON t.entity_id = m.target_id
+WHERE (m.source_country IS NOT NULL AND m.target_country IS NOT NULL
+       AND m.source_country <> m.target_country)
+   OR (s.kind = 'agency' AND s.country IS NULL AND s.kb_id IS NOT NULL)
+   OR (t.kind = 'agency' AND t.country IS NULL AND t.kb_id IS NOT NULL);
