@@ -189,3 +189,53 @@ def test_written_and_consolidated(con, settings):
     assert rows == [("FBI San Francisco Field Office", "Federal Bureau of Investigation")]
     assert con.execute("SELECT count(*) FROM mentions").fetchone()[0] == len(extraction.mentions)
     assert store.count_pending(con, STAGE, EXTRACT_VERSION) == 0
+
+
+def test_unit_named_after_a_known_agency_is_its_unit(settings):
+    # usao-dc, Bitcoin Fog: "District of" is part of the unit's name, not a title
+    text = ("This case is being investigated by the IRS-CI District of Columbia Cyber Crime "
+            "Unit and the FBI Washington Field Office. The Justice Department’s Office of "
+            "International Affairs and FBI’s Virtual Asset Unit provided invaluable assistance.")
+    extraction = extract_batch([_doc("u", text)], settings)
+    found, entities = _by_text(extraction)
+    assert not any("Columbia Cyber Crime Unit" == e.name for e in found.values())
+    irsci = found[("u", "IRS-CI")]
+    assert irsci.kb_id == "usa-irsci"
+    unit = found[("u", "IRS-CI District of Columbia Cyber Crime Unit")]
+    assert unit.kind == "agency" and unit.parent_id == irsci.entity_id
+    fbi = found[("u", "FBI")]
+    assert entities[found[("u", "Virtual Asset Unit")].parent_id] == fbi
+
+
+def test_em_dash_spelling_of_a_known_unit(settings):
+    # usao-mdfl: "Internal Revenue Service—Criminal Investigation" is IRS-CI
+    text = ("The investigation was led by the Tampa Division of the Federal Bureau of "
+            "Investigation, the Internal Revenue Service—Criminal Investigation’s Tampa Field "
+            "Office, and Homeland Security Investigations - Tampa Division. Substantial "
+            "assistance was provided by the Department of Justice’s Office of International "
+            "Affairs and the Internal Revenue Service—Criminal Investigation Cyber Crimes Unit "
+            "in Washington, D.C.")
+    extraction = extract_batch([_doc("e", text)], settings)
+    found, entities = _by_text(extraction)
+    names = {e.name for e in found.values()}
+    assert "Criminal Investigation Cyber Crimes Unit" not in names
+    cyber = found[("e", "Internal Revenue Service—Criminal Investigation Cyber Crimes Unit")]
+    assert cyber.kb_id == "usa-irsci-cyber"
+    irsci = found[("e", "Internal Revenue Service—Criminal Investigation")]
+    assert irsci.kb_id == "usa-irsci"
+    assert found[("e", "Tampa Field Office")].parent_id == irsci.entity_id
+    # the same unit after another of its parent's names
+    spaced = extract_batch([_doc("s", "Assistance came from the IRS - Criminal Investigation "
+                                      "Cyber Crimes Unit.")], settings)
+    found, _ = _by_text(spaced)
+    assert found[("s", "IRS - Criminal Investigation Cyber Crimes Unit")].kb_id \
+        == "usa-irsci-cyber"
+
+
+def test_your_local_office_is_not_an_entity(settings):
+    # ice.gov site banner
+    text = ("ICE Check-in for Aliens\n\nGet information about how to check in with your local "
+            "ICE Office here .\n\nThe case was investigated by HSI and the FBI.")
+    extraction = extract_batch([_doc("l", text)], settings)
+    assert "ICE Office" not in {m.text for m in extraction.mentions}
+    assert not any(e.name == "ICE Office" for e in extraction.entities)

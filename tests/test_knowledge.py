@@ -204,3 +204,13 @@ _TERRITORIES = {
     "MAF", "SPM", "SXM", "SGS", "SJM", "TKL", "TCA", "UMI", "VGB", "VIR", "WLF", "ESH", "MAC",
     "VAT",
 }
+
+
+def test_phrase_patterns_cover_dash_spellings(kb):
+    # "Internal Revenue Service—Criminal Investigation" (usao-mdfl) is IRS-CI
+    by_text = {(f.text, f.entry_id) for f in kb.phrase_patterns()}
+    assert ("Internal Revenue Service—Criminal Investigation", "usa-irsci") in by_text
+    assert ("Internal Revenue Service–Criminal Investigation", "usa-irsci") in by_text
+    assert ("IRS–CI", "usa-irsci") in by_text
+    assert kb.lookup("Internal Revenue Service—Criminal Investigation Cyber Crimes Unit").id \
+        == "usa-irsci-cyber"

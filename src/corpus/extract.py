@@ -114,6 +114,12 @@ def is_generic(words: Sequence[str]) -> bool:
         and any(w in GENERIC_WORDS for w in words)
 
 
+# "District of Columbia Cyber Crime Unit": a place word before "of" keeps the name whole
+PLACE_BEFORE_OF = frozenset("""district state commonwealth county city province territory
+municipality borough parish""".split())
+# "your local ICE Office", "the nearest FBI office": a kind of office, not a name
+GENERIC_OFFICE_LEADS = frozenset("""local nearest your any area regional""".split())
+
 LEAD_POS = frozenset({"ADV", "ADP", "DET", "PRON", "SCONJ", "CCONJ", "AUX", "VERB", "PART",
                       "NUM", "INTJ"})
 
@@ -318,7 +324,11 @@ class Resolver:
         def body(span_start: int, span_end: int) -> bool:
             return live(span_start, span_end) and not titled[doc[span_start].idx]
 
-        cands += self._shape_candidates(doc, body)
+        kb_agency_ends: dict[int, int] = {}
+        for c in cands:
+            if c.kind == "agency":
+                kb_agency_ends[c.start] = max(kb_agency_ends.get(c.start, 0), c.end)
+        cands += self._shape_candidates(doc, body, kb_agency_ends)
         cands += self._quoted_programs(doc, body)
         if doc.has_annotation("ENT_IOB"):
             cands += self._ner_candidates(doc, body)
@@ -407,7 +417,8 @@ class Resolver:
     def _ends_with_country(self, doc: Doc, start: int, end: int) -> bool:
         return any(self.kb.country_code(doc[k:end].text) for k in range(max(start, end - 3), end))
 
-    def _shape_candidates(self, doc: Doc, live) -> list[_Cand]:
+    def _shape_candidates(self, doc: Doc, live,
+                          kb_agency_ends: dict[int, int] | None = None) -> list[_Cand]:
         out: list[_Cand] = []
         runs = self._runs(doc, live)
         index_of: dict[int, int] = {}
@@ -427,11 +438,14 @@ class Resolver:
                                    or doc[start].pos_ in LEAD_POS and start + 1 < end
                                    and doc[start + 1].lower_ in CONNECTORS):
                 start += 1
-            start = self._after_title(doc, start, end)
+            start = self._after_title(doc, start, end, kb_agency_ends)
             if start >= end:
                 continue
             cand = self._classify(doc, start, end)
             if cand is None:
+                continue
+            if cand.kind == "agency" and self._generic_local_office(doc, start, end,
+                                                                    kb_agency_ends):
                 continue
             cand.owner = index_of.get(owner) if owner is not None else None
             if owner is not None and cand.owner is None:
@@ -441,9 +455,13 @@ class Resolver:
         return out
 
     @staticmethod
-    def _after_title(doc: Doc, start: int, end: int) -> int:
+    def _after_title(doc: Doc, start: int, end: int,
+                     kb_agency_ends: dict[int, int] | None = None) -> int:
         """"Rector of the Security Academy" names the academy: when the words before the
-        first "of" hold no head word, the name starts after it."""
+        first "of" hold no head word, the name starts after it. A known agency or a place
+        ("District of Columbia", "State of Texas") before the "of" is part of the name:
+        "IRS-CI District of Columbia Cyber Crime Unit" is IRS-CI's unit, not "Columbia
+        Cyber Crime Unit"."""
         words = [t.lower_ for t in doc[start:end]]
         if "of" not in words:
             return start
@@ -452,12 +470,33 @@ class Resolver:
         if not before or any(w in AGENCY_HEADS or w in ORG_HEADS or w in PROGRAM_HEADS
                              for w in before):
             return start
+        if before[-1] in PLACE_BEFORE_OF:
+            return start
+        if kb_agency_ends and any(start <= s < start + k and e <= start + k
+                                  for s, e in kb_agency_ends.items()):
+            return start
         if not any(w in AGENCY_HEADS or w in ORG_HEADS for w in words[k + 1:]):
             return start
         s = start + k + 1
         while s < end and doc[s].lower_ in CONNECTORS:
             s += 1
         return s
+
+    @staticmethod
+    def _generic_local_office(doc: Doc, start: int, end: int,
+                              kb_agency_ends: dict[int, int] | None) -> bool:
+        """"your local ICE Office", "the nearest FBI Field Office": a kind of office of
+        a known agency, not a unit with a name. True when a word like "local" comes
+        before and the words after the known agency are only head words."""
+        inner = (kb_agency_ends or {}).get(start)
+        if inner is None or inner >= end:
+            return False
+        rest = [t.lower_ for t in doc[inner:end]]
+        if not all(w in AGENCY_HEADS or w in ("field", "local", "regional", "area", "resident")
+                   for w in rest):
+            return False
+        before = doc[start - 1].lower_ if start > 0 else ""
+        return before in GENERIC_OFFICE_LEADS
 
     def _classify(self, doc: Doc, start: int, end: int) -> _Cand | None:
         words = [t.lower_ for t in doc[start:end]]
@@ -540,6 +579,16 @@ class Resolver:
         for c in cands:
             if c.source != "shape" or c.kind != "agency":
                 continue
+            # a unit whose name begins inside a known agency's name is that agency's unit:
+            # "Internal Revenue Service—Criminal Investigation Cyber Crimes Unit"
+            for s in range(c.start - 1, max(-1, c.start - 12), -1):
+                if doc[c.start - 1].lower_ in ("'s", "’s"):
+                    break           # "Justice Department's Office of ...": its owner, apart
+                k = max((k for k in kb_by_start.get(s, ()) if c.start < k.end < c.end),
+                        key=lambda k: k.end, default=None)
+                if k is not None and "\n" not in doc[k.start:c.start].text:
+                    c.start = k.start
+                    break
             for k in kb_by_start.get(c.start, ()):
                 if k.end < c.end and doc[k.end].lower_ in ("for", "in") \
                         and doc[k.end - 1].lower_ not in ("embassy", "consulate"):
@@ -746,9 +795,17 @@ class Resolver:
             if inner:
                 p = kb.by_id.get(inner[0].kb_id)
                 if p is not None:
+                    core = doc[inner[0].end:c.end].text
+                    # "IRS - Criminal Investigation Cyber Crimes Unit": the unit under
+                    # another of its parent's names ("IRS Criminal Investigation ...")
+                    for written in (p.name, *p.aliases):
+                        unit = kb.lookup(f"{written} {core}", kinds=("agency",))
+                        if unit is not None and unit.parent == p.id:
+                            return Resolved(a, b, span.text, "agency", "kb:" + unit.id,
+                                            unit.name, unit.country, unit.id, "kb:" + p.id,
+                                            "agency")
                     parent_key, parent_kind = "kb:" + p.id, "agency"
                     country = country or p.country
-                    core = doc[inner[0].end:c.end].text
             if owner_res is not None:
                 if owner_res.kind == "country":
                     country = country or owner_res.country

@@ -364,6 +364,9 @@ def _matcher_variants(surface: str) -> list[tuple[str, bool]]:
         return [(v, True) for v in _quote_variants(text)]
     if " " not in text:
         variants = dict.fromkeys([*_quote_variants(text), *_quote_variants(text.upper())])
+        if _WORD_HYPHEN.search(text):       # "IRS-CI" is also written "IRS–CI"
+            variants.update(dict.fromkeys(_WORD_HYPHEN.sub(dash, v) for v in list(variants)
+                                          for dash in ("\u2014", "\u2013")))
         return [(v, True) for v in variants]
     spellings = [surface]
     for one, other in _SPELLINGS:      # the matcher does not know these are the same word
@@ -372,7 +375,13 @@ def _matcher_variants(surface: str) -> list[tuple[str, bool]]:
                 spellings.append(form.replace(one, other))
             elif other in form:
                 spellings.append(form.replace(other, one))
+    for form in list(spellings):   # "Service-Criminal" is also written "Service—Criminal"
+        if _WORD_HYPHEN.search(form):
+            spellings += [_WORD_HYPHEN.sub(dash, form) for dash in ("\u2014", "\u2013")]
     return [(v, False) for form in dict.fromkeys(spellings) for v in _quote_variants(form)]
+
+
+_WORD_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
 
 
 def _quote_variants(surface: str) -> list[str]:
