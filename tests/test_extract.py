@@ -239,3 +239,23 @@ def test_your_local_office_is_not_an_entity(settings):
     extraction = extract_batch([_doc("l", text)], settings)
     assert "ICE Office" not in {m.text for m in extraction.mentions}
     assert not any(e.name == "ICE Office" for e in extraction.entities)
+
+
+def test_us_state_georgia_is_not_the_country(settings):
+    state = ("From February 2–6, ICITAP, in partnership with the Guardian Centers of Georgia, "
+             "delivered an Advanced Surveillance and Countersurveillance Training. The FBI "
+             "Atlanta Field Office in Atlanta, Georgia, and the Georgia Bureau of Investigation "
+             "investigated the case, which was indicted in the Northern District of Georgia. "
+             "A Georgia man and a New Jersey resident were charged in Arizona, Texas, "
+             "Missouri, Montana, and Georgia.")
+    country = ("The Justice Department’s Office of International Affairs secured the July 2024 "
+               "extradition from Georgia of Albashiti. The Office of the Prosecutor General of "
+               "Georgia and the Ministry of Internal Affairs of Georgia announced the "
+               "convictions of defendants in Georgia, Ukraine and Moldova.")
+    extraction = extract_batch([_doc("s", state), _doc("c", country)], settings)
+    countries = {(m.doc_id, m.text) for m in extraction.mentions if m.kind == "country"}
+    assert not [m for m in countries if m[0] == "s" and m[1] != "U.S."], countries
+    georgia = entity_id("country", "GEO")
+    assert sum(m.entity_id == georgia for m in extraction.mentions if m.doc_id == "c") >= 2
+    found, _ = _by_text(extraction)
+    assert found[("s", "Georgia Bureau of Investigation")].country == "USA"

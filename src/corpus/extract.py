@@ -117,6 +117,19 @@ def is_generic(words: Sequence[str]) -> bool:
 # "District of Columbia Cyber Crime Unit": a place word before "of" keeps the name whole
 PLACE_BEFORE_OF = frozenset("""district state commonwealth county city province territory
 municipality borough parish""".split())
+# U.S. states (and regions) that share a word with a country: "Georgia", "New Jersey"
+US_STATES = frozenset("""alabama alaska arizona arkansas california colorado connecticut
+delaware florida georgia hawaii idaho illinois indiana iowa kansas kentucky louisiana maine
+maryland massachusetts michigan minnesota mississippi missouri montana nebraska nevada
+ohio oklahoma oregon pennsylvania tennessee texas utah vermont virginia washington
+wisconsin wyoming""".split()) | frozenset({
+    "new hampshire", "new jersey", "new mexico", "new york", "north carolina",
+    "north dakota", "rhode island", "south carolina", "south dakota", "west virginia",
+    "south jersey", "north jersey", "district of columbia", "puerto rico"})
+# "a Georgia man", "Georgia-based": a U.S. state used as an adjective
+STATE_NOUNS = frozenset("""man woman men women resident residents couple native natives
+teen teenager boy girl based business businesses company companies firm doctor physician
+lawyer attorney family families home homes""".split())
 # "your local ICE Office", "the nearest FBI office": a kind of office, not a name
 GENERIC_OFFICE_LEADS = frozenset("""local nearest your any area regional""".split())
 
@@ -666,7 +679,7 @@ class Resolver:
                 continue
             seen_nested.add((c.start, c.end, c.kb_id))
             nested.append(_Cand(c.start, c.end, c.kind, "kb", c.kb_id, 3,
-                                extra={"nested": True}))
+                                extra={"nested": True, "nested_in": o}))
         chosen += nested
         # possessive owners: remember which chosen span precedes "'s"
         by_span = {(c.start, c.end): c for c in chosen}
@@ -846,12 +859,55 @@ class Resolver:
             if ent is not None and len(ent) > len(span) \
                     and self.kb.country_code(ent.text) is None:
                 return True
-        if c.kb_id == "GEO" and c.start >= 2 and doc[c.start - 1].text == "," \
-                and doc[c.start - 2].text[:1].isupper():
+        if self._us_state(doc, c):
             return True
         if len(span) == 1 and span.text.isupper() and len(span.text) == 2 \
                 and span.text not in ("US", "UK", "EU"):
             return True
+        return False
+
+    def _us_state(self, doc: Doc, c: _Cand) -> bool:
+        """"Atlanta, Georgia", "the Northern District of Georgia", "a Georgia man",
+        "Texas and Georgia", "New Jersey", "the Georgia Bureau of Investigation": the U.S.
+        state, not the country (only for countries named like a state)."""
+        span = doc[c.start:c.end]
+        prev = doc[c.start - 1] if c.start >= 1 else None
+        if prev is not None and prev.is_alpha \
+                and fold(f"{prev.text} {span.text}") in US_STATES:
+            return True                                 # "New Jersey", "South Jersey"
+        if fold(span.text) not in US_STATES:
+            return False
+        owner = c.extra.get("nested_in")
+        if owner is not None and owner.source in ("kb", "national_office"):
+            entry = self.kb.by_id.get(owner.kb_id)
+            if entry is not None and entry.country == "USA":
+                return True                             # "Georgia Bureau of Investigation"
+        if prev is not None and prev.text == "," and c.start >= 2 \
+                and doc[c.start - 2].text[:1].isupper() \
+                and not self.kb.country_code(doc[c.start - 2].text):
+            return True                                 # "Atlanta, Georgia"
+        if c.start >= 2 and prev is not None and prev.lower_ == "of" \
+                and doc[c.start - 2].lower_ in ("district", "university", "state", "college",
+                                                "centers", "center", "bank"):
+            return True                             # "Northern District of Georgia"
+        after = [t for t in doc[c.end:c.end + 2]]
+        if after and (after[0].lower_ in STATE_NOUNS or after[0].text in ("-", "‑")
+                      and len(after) > 1 and after[1].lower_ in STATE_NOUNS):
+            return True                                 # "a Georgia man", "Georgia-based"
+        # "Arizona, Texas, Missouri, Montana, and Georgia": a list of U.S. states
+        for step in (-1, 1):
+            k = c.start - 1 if step < 0 else c.end
+            while 0 <= k < len(doc) and doc[k].lower_ in (",", "and", "or", "&"):
+                k += step
+            if k == (c.start - 1 if step < 0 else c.end) or not 0 <= k < len(doc):
+                continue
+            words = [doc[k].text]
+            if step > 0 and k + 1 < len(doc):
+                words.append(f"{doc[k].text} {doc[k + 1].text}")
+            if step < 0 and k >= 1:
+                words.append(f"{doc[k - 1].text} {doc[k].text}")
+            if any(fold(w) in US_STATES and not self.kb.country_code(w) for w in words):
+                return True
         return False
 
     @staticmethod
