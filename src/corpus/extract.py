@@ -34,7 +34,7 @@ from corpus.config import Settings
 from corpus.dates import DATES_VERSION, find_dates
 from corpus.records import DateMention, Entity, Extraction, Mention, Rejection, stable_id
 
-EXTRACT_VERSION = "1"
+EXTRACT_VERSION = "2"          # bump when the rules change, so databases re-extract
 STAGE = "extract"
 
 # One place to configure the domain components (a user swaps the KB by path here or
