@@ -9,6 +9,7 @@ refused, denied, negated) and a flag for sentences that criticise the cooperatio
 from __future__ import annotations
 
 import functools
+import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -29,6 +30,7 @@ DIRECT, PREPOSITION, LIST, CROSS = 0.9, 0.8, 0.7, 0.55
 MAX_AMONG = 2       # co-agents paired among themselves only when two ("X and Y conducted")
 MAX_SIDE = 2        # a lone group modifier ("U.S. agencies") is paired with at most two
 MAX_CROSS = 4       # a list-by-list cross product is read only up to 2 x 2
+MAX_STAR = 5        # co-agents with one international body: each paired with the body
 
 __all__ = ["RELATE_VERSION", "find_relations"]
 
@@ -132,12 +134,36 @@ def _actors_by_sentence(doc, mentions, entities) -> dict[int, list[fr.Actor]]:
             continue
         taken.append((m.start_char, m.end_char))     # "U.S.–Kenya" is one token, two actors
         root = _span_root(span)
-        actor = fr.Actor((m.entity_id,), root.i, frozenset(t.i for t in span),
-                         kinds=(entities[m.entity_id].kind,))
+        acting = _acting_entity(m.entity_id, entities)
+        actor = fr.Actor((acting,), root.i, frozenset(t.i for t in span),
+                         kinds=(entities[acting].kind,))
         out.setdefault(root.sent.start, []).append(actor)
     for start, actors in out.items():
         out[start] = _merge_agency_country(doc, actors, entities)
     return out
+
+
+_LOCAL_OFFICE = re.compile(r"\bfield (office|division)\b|\bresident (agency|office)\b"
+                           r"|-fo-", re.I)
+
+
+def _acting_entity(entity_id: str, entities: Mapping[str, Entity]) -> str:
+    """The agency acting when a document names one of its local offices: "the FBI's
+    Washington Field Office worked with Europol" is the FBI working with Europol (the
+    mention keeps the office; only the relation names the agency). Functional units
+    with an identity of their own (Europol's EC3, the FBI's Cyber Division) act as
+    themselves."""
+    current = entity_id
+    for _ in range(4):
+        ent = entities.get(current)
+        if ent is None or not ent.parent_id or ent.parent_id not in entities:
+            break
+        parent = entities[ent.parent_id]
+        local = _LOCAL_OFFICE.search(ent.name) or _LOCAL_OFFICE.search(ent.kb_id or "")
+        if not local and not _LOCAL_OFFICE.search(parent.name):
+            break                          # a unit in its own right, or a unit of a unit
+        current = parent.entity_id
+    return current
 
 
 def _span_root(span):
@@ -395,6 +421,9 @@ def _trigger_kind(tok) -> str | None:
     word = fr.lemma(tok)
     if tok.lower_ in ("thanks", "thank") and tok.dep_ != "prep":
         return "thank"
+    if fr.is_verb(tok) and word in lx.THANK_VERBS and any(
+            c.dep_ == "dobj" and c.lemma_.lower() in lx.HELP_NOUNS for c in tok.children):
+        return "thank"                     # "The Department appreciates the cooperation ..."
     if fr.is_verb(tok) or (tok.is_title and word in fr._KNOWN_VERBS and tok.dep_ == "ROOT"):
         if word in lx.GIVE_VERBS:
             return "give"
@@ -546,7 +575,10 @@ class _SentenceReader:
                     self.out.append(Candidate(s, t, rtype, directed, confidence, trigger))
 
     def _one_parent(self, ids: list[str]) -> list[str]:
-        """Units that all belong to one parent named in the document, as that parent."""
+        """Two or more units that all belong to one parent named in the document, as that
+        parent; a single agency stays itself."""
+        if len(ids) < 2:
+            return ids
         parents = {self.ctx.entities[e].parent_id for e in ids}
         if len(parents) == 1:
             parent = parents.pop()
@@ -562,6 +594,14 @@ class _SentenceReader:
             for e in a.entity_ids:
                 owner.setdefault(e, a)
         ids = list(owner)
+        bodies = [e for e in ids if e in self.ctx.international]
+        if len(ids) > MAX_AMONG and len(bodies) == 1 and len(ids) <= MAX_STAR:
+            # "an international investigation by HSI, FBI and the European Police
+            # (EUROPOL)": the international body worked with each of the others
+            for e in ids:
+                if e != bodies[0]:
+                    self.out.append(Candidate(bodies[0], e, rtype, False, LIST, trigger))
+            return
         if len(ids) > MAX_AMONG:
             # a list of co-participants ("authorities from Denmark, France, Germany ..."):
             # the sentence relates each to the coordinator or subject, read elsewhere,
@@ -664,11 +704,16 @@ class _SentenceReader:
             # "arrested by authorities in Kosovo and later extradited to the United States"
             givers = [a for a in self._sentence_countries(receivers, outside=self.blockers)
                       if not self._nationality(a)]
+            if len({a.entity_ids for a in givers}) > 1:
+                # "fled Romania ..., was apprehended in the United Kingdom and extradited
+                # to the United States": the country where the arrest was made hands over
+                givers = [a for a in givers if _arrested_in(self.sent.doc[a.root])] or givers
             givers = givers if len({a.entity_ids for a in givers}) == 1 else \
                 self.extradition_partners(receivers)
             conf = CROSS
-        if fr.lemma(verb) == "transfer" and not (roles.get(fr.FROM) and receivers):
-            return                       # money and assets are transferred too
+        if fr.lemma(verb) == "transfer" and not (roles.get(fr.FROM) and receivers) and not (
+                receivers and givers and all(a.kinds == ("country",) for a in givers + receivers)):
+            return                       # money and assets are transferred too, not by states
         self.add(givers, receivers, "legal_assistance", True,
                  self._conf(givers, conf), verb)
 
@@ -756,8 +801,11 @@ class _SentenceReader:
         thankers = roles.get(fr.SUBJ, [])
         for_tokens = {t.i for c in verb.children if c.dep_ == "prep" and c.lower_ == "for"
                       for t in c.subtree}
+        # "appreciates the cooperation provided by X": X hangs on the object's participle
+        anchors = [verb] + [c for o in verb.children if o.dep_ == "dobj" for c in o.children
+                            if c.dep_ in ("acl", "relcl") and fr.lemma(c) in lx.LIGHT_VERBS]
         helpers = [a for a in self.actors if a.root not in for_tokens and a not in thankers
-                   and self._under(a, verb)]
+                   and any(self._under(a, anchor) for anchor in anchors)]
         rtype = self.type_from_context()
         if thankers:
             self.add(thankers, helpers, rtype, False, self._conf(thankers, PREPOSITION), verb)
@@ -798,7 +846,9 @@ class _SentenceReader:
             if prep is None and vword in lx.RECEIVE_VERBS:
                 partners = partners + outer.get(fr.SUBJ, [])
                 helpers = helpers + outer.get(fr.FROM, [])
-            elif prep is None and noun.dep_ in ("dobj",) and vword in lx.LIGHT_VERBS:
+            elif prep is None and vword in lx.LIGHT_VERBS and (
+                    noun.dep_ == "dobj" or noun.dep_ == "nsubjpass" and fr.is_passive(verb)):
+                # "X provided assistance", "Assistance was provided by partners in X, Y"
                 helpers = helpers + outer.get(fr.SUBJ, []) + outer.get(fr.BY, [])
                 partners = partners + outer.get(fr.TO, []) + outer.get(fr.OBJ, []) \
                     + outer.get(fr.WITH, [])
@@ -827,7 +877,8 @@ class _SentenceReader:
         if helpers and others:
             conf = PREPOSITION if main and not partners else DIRECT
             self.add(helpers, others, rtype, False, self._conf(helpers + others, conf), noun)
-        elif helpers and verb is not None and prep is None and noun.dep_ == "dobj":
+        elif helpers and verb is not None and prep is None and (
+                noun.dep_ == "dobj" or noun.dep_ == "nsubjpass" and fr.is_passive(verb)):
             self._fallback_partner(helpers, rtype, noun)
         elif len(own.get(fr.OWNER, [])) > 1 and not others and word in (
                 "cooperation", "collaboration", "partnership", "coordination"):
@@ -858,7 +909,10 @@ class _SentenceReader:
                 receivers = receivers + own.get(fr.OF, [])
             if direct_object and verb is not None:
                 if receiving:
-                    receivers = receivers + outer.get(fr.SUBJ, [])
+                    # "secured the extradition of X to the United States from Mexico": the
+                    # destination named receives; else the one securing or receiving it
+                    receivers = receivers + (outer.get(fr.TO, []) if rtype == "legal_assistance"
+                                             else []) or receivers + outer.get(fr.SUBJ, [])
                     givers = givers + outer.get(fr.FROM, [])
                 elif vword in lx.LIGHT_VERBS or vword in lx.GIVE_VERBS:
                     passive = fr.is_passive(verb)
@@ -876,6 +930,12 @@ class _SentenceReader:
                     conf = PREPOSITION
                 elif receivers and not givers:
                     givers = self.extradition_partners(receivers)
+                    if not givers:
+                        # "worked with Mexican authorities to secure the arrest and
+                        # extradition of X to the United States"
+                        abroad = [a for a in self._sentence_countries(receivers)
+                                  if not self._nationality(a)]
+                        givers = abroad if len({a.entity_ids for a in abroad}) == 1 else []
                     conf = CROSS
                 self.add(givers, receivers, rtype, True, conf, noun)
                 return
@@ -984,6 +1044,12 @@ _HEADLINE_VERBS = ({"lead", "host", "hold", "conduct", "sign", "launch", "co-hos
                     "arrest", "dismantle", "seize", "disrupt"}
                    | set(lx.GIVE_VERBS) | lx.HAND_OVER_VERBS | set(lx.HELP_VERBS)
                    | set(lx.SHARE_VERBS)) - {"work", "thank", "engage", "contribute"}
+
+
+def _arrested_in(tok) -> bool:
+    """True when ``tok`` names where someone was arrested: "apprehended in the UK"."""
+    prep = tok.head
+    return tok.dep_ == "pobj" and prep.lower_ == "in" and fr.lemma(prep.head) in lx.ARREST_VERBS
 
 
 def _subject_is_case(verb) -> bool:

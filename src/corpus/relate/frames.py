@@ -136,8 +136,9 @@ def role_of(actor: Actor, anchor, actor_tokens, blockers) -> str | None:
         return _VERB_PREPS.get(word)
     if dep == "advmod" and child.lower_ == "together":
         return WITH
-    if dep in ("npadvmod", "compound", "nmod") and anchor.tag_ in ("VBN", "VBG", "JJ"):
-        return BY                          # "ICITAP-trained", "FBI-led"
+    if dep in ("npadvmod", "compound", "nmod") and anchor.tag_ in ("VBN", "VBG", "JJ") \
+            and child.i < anchor.i:
+        return BY                          # "ICITAP-trained", "FBI-led" (not a list after it)
     return None
 
 

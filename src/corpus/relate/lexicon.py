@@ -27,6 +27,10 @@ LIGHT_VERBS = {"provide", "give", "offer", "deliver", "extend", "conduct", "hold
 # verbs whose subject receives what the object noun names
 RECEIVE_VERBS = {"receive", "get", "obtain", "accept", "benefit", "request", "seek", "attend",
                  "complete", "undergo", "participate", "take", "purchase", "buy", "acquire"}
+# verbs of an arrest: the country where it happened hands the person over
+ARREST_VERBS = {"arrest", "apprehend", "detain", "capture", "locate", "extradite"}
+# verbs that thank when their object is help: "The Department appreciates the cooperation"
+THANK_VERBS = {"appreciate", "commend", "acknowledge", "recognize", "praise"}
 # class "help": the subject helps the object / the "with" partner (undirected)
 HELP_VERBS = {"assist": "general_cooperation", "support": "general_cooperation",
               "help": "general_cooperation", "aid": "general_cooperation",
