@@ -214,3 +214,16 @@ def test_phrase_patterns_cover_dash_spellings(kb):
     assert ("IRS–CI", "usa-irsci") in by_text
     assert kb.lookup("Internal Revenue Service—Criminal Investigation Cyber Crimes Unit").id \
         == "usa-irsci-cyber"
+
+
+def test_phrase_patterns_match_ampersand_and_and_alike(kb):
+    # usao-wdwa: "Bureau of Alcohol, Tobacco, Firearms & Explosives (ATF)"
+    by_text = {(f.text, f.entry_id) for f in kb.phrase_patterns()}
+    assert ("Bureau of Alcohol, Tobacco, Firearms & Explosives", "usa-atf") in by_text
+    assert ("Bureau of Alcohol, Tobacco, Firearms and Explosives", "usa-atf") in by_text
+    assert kb.lookup("Bureau of Alcohol, Tobacco, Firearms & Explosives").id == "usa-atf"
+    # and the other way round: a name written with "&" also matches with "and"
+    amp = [e for e in kb.entries if " & " in e.name]
+    for entry in amp[:3]:
+        assert (entry.name.replace(" & ", " and "), entry.id) in by_text \
+            or kb.lookup(entry.name) is not entry

@@ -378,10 +378,16 @@ def _matcher_variants(surface: str) -> list[tuple[str, bool]]:
     for form in list(spellings):   # "Service-Criminal" is also written "Service—Criminal"
         if _WORD_HYPHEN.search(form):
             spellings += [_WORD_HYPHEN.sub(dash, form) for dash in ("\u2014", "\u2013")]
+    for form in list(spellings):   # "Firearms and Explosives" is also "Firearms & Explosives"
+        if _AND.search(form):
+            spellings.append(_AND.sub(" & ", form))
+        elif " & " in form:
+            spellings.append(form.replace(" & ", " and "))
     return [(v, False) for form in dict.fromkeys(spellings) for v in _quote_variants(form)]
 
 
 _WORD_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
+_AND = re.compile(r" and ", re.IGNORECASE)
 
 
 def _quote_variants(surface: str) -> list[str]:
