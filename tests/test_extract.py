@@ -259,3 +259,50 @@ def test_us_state_georgia_is_not_the_country(settings):
     assert sum(m.entity_id == georgia for m in extraction.mentions if m.doc_id == "c") >= 2
     found, _ = _by_text(extraction)
     assert found[("s", "Georgia Bureau of Investigation")].country == "USA"
+
+
+def test_a_unit_after_another_agencys_possessive_is_that_agencys(settings):
+    # secretservice.gov, Romanian woman pleads guilty (MPD surveillance cameras): the KB's
+    # "Washington Field Office" is the FBI's, but here the Secret Service owns it
+    usss = ("Brian J. Ebert, Special Agent in Charge, Washington Field Office, U.S. Secret "
+            "Service, made the announcement. The investigation into this matter was "
+            "conducted by the Secret Service’s Washington Field Office.")
+    fbi = ("The case was investigated by the FBI’s Washington Field Office. The Washington "
+           "Field Office thanked the Metropolitan Police Department.")
+    extraction = extract_batch([_doc("s", usss), _doc("f", fbi)], settings)
+    entities = {e.entity_id: e for e in extraction.entities}
+    offices = [entities[m.entity_id] for m in extraction.mentions
+               if m.doc_id == "s" and m.text == "Washington Field Office"]
+    assert len(offices) == 2 and len({o.entity_id for o in offices}) == 1
+    office = offices[0]
+    assert office.kb_id != "usa-fbi-fo-washington"
+    assert office.kind == "agency" and entities[office.parent_id].kb_id == "usa-usss"
+    assert "Secret Service" in office.name and "Washington Field Office" in office.name
+    # the FBI's own release: bare or possessive, it stays the FBI's office
+    found = {entities[m.entity_id].kb_id for m in extraction.mentions
+             if m.doc_id == "f" and "Washington Field Office" in m.text}
+    assert found == {"usa-fbi-fo-washington"}
+
+
+def test_ampersand_spelling_of_a_known_name(settings):
+    # usao-wdwa: "Firearms & Explosives" is the KB's "Firearms and Explosives"
+    text = ("The Bureau of Alcohol, Tobacco, Firearms & Explosives (ATF) assisted with the "
+            "investigation.")
+    extraction = extract_batch([_doc("a", text)], settings)
+    found, _ = _by_text(extraction)
+    atf = found[("a", "Bureau of Alcohol, Tobacco, Firearms & Explosives")]
+    assert atf.kb_id == "usa-atf"
+    assert not any(e.name == "Bureau of Alcohol" for e in extraction.entities)
+
+
+def test_special_that_begins_a_name_is_kept(settings):
+    # usao-mdfl, Kosovo marketplace administrator: "Special" is part of the name, while
+    # "Special Agent" stays a person's title
+    text = ("Additionally, Special Prosecution of the Republic of Kosova and Kosovo Police’s "
+            "Cybercrime Investigation Directorate provided substantial assistance in the "
+            "arrest of Masurica. Special Agent in Charge John Smith of the FBI thanked them.")
+    extraction = extract_batch([_doc("k", text)], settings)
+    names = {e.name for e in extraction.entities}
+    assert "Special Prosecution of the Republic of Kosova" in names
+    assert "Prosecution of the Republic of Kosova" not in names
+    assert not any(n.startswith(("Special Agent", "Agent")) for n in names)

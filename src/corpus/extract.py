@@ -34,7 +34,7 @@ from corpus.config import Settings
 from corpus.dates import DATES_VERSION, find_dates
 from corpus.records import DateMention, Entity, Extraction, Mention, Rejection, stable_id
 
-EXTRACT_VERSION = "2"          # bump when the rules change, so databases re-extract
+EXTRACT_VERSION = "3"          # bump when the rules change, so databases re-extract
 STAGE = "extract"
 
 # One place to configure the domain components (a user swaps the KB by path here or
@@ -84,6 +84,10 @@ LEAD_STRIP = frozenset("""the a an on in at for with by from this that these tho
 under according as after before during today yesterday both its their his her our each
 when while since if and but or to of also then said says new former acting assistant
 deputy special chief director head senior""".split())
+# title words that also begin names: "Special Prosecution of the Republic of Kosova",
+# "Chief Technology Office", "New York Department of Taxation" keep them; "Special Agent",
+# "Chief Prosecutor" (a person's title) do not
+NAME_ADJECTIVES = frozenset("""special chief senior new""".split())
 MONTH_WORDS = frozenset("""january february march april may june july august september
 october november december monday tuesday wednesday thursday friday saturday sunday""".split())
 # adjectives that make "National Police" generic: it names a body only with a country
@@ -94,6 +98,10 @@ PERSON_TITLES = frozenset("""director chief commissioner attorney general agent 
 minister secretary ambassador president deputy assistant spokesperson spokesman
 superintendent inspector sergeant captain lieutenant colonel judge rector mayor prime
 head martyrs members member""".split())
+# words after "Chief"/"Special"/"Senior" that make a person's title, not a name
+NAME_TITLE_WORDS = frozenset("""agent agents officer officers prosecutor prosecutors
+attorney attorneys investigator investigators counsel executive justice constable
+constables analyst analysts adviser advisor advisers advisors correspondent""".split())
 TAIL_MARKERS = re.compile(
     r"^(?:##\s*Extraction Notes|Related Content|Related Stories|Related News|Related Links|"
     r"Related Press Releases|Recent Press Releases|More Press Releases|More News|"
@@ -445,11 +453,12 @@ class Resolver:
                        if k in person_end_at and person_end_at[k] < end]
             if persons:
                 start = max(persons)
-            while start < end and (doc[start].lower_ in LEAD_STRIP
-                                   or doc[start].lower_ in MONTH_WORDS
-                                   or doc[start].lower_ in CONNECTORS
-                                   or doc[start].pos_ in LEAD_POS and start + 1 < end
-                                   and doc[start + 1].lower_ in CONNECTORS):
+            while start < end and not self._name_adjective(doc, start, end) \
+                    and (doc[start].lower_ in LEAD_STRIP
+                         or doc[start].lower_ in MONTH_WORDS
+                         or doc[start].lower_ in CONNECTORS
+                         or doc[start].pos_ in LEAD_POS and start + 1 < end
+                         and doc[start + 1].lower_ in CONNECTORS):
                 start += 1
             start = self._after_title(doc, start, end, kb_agency_ends)
             if start >= end:
@@ -466,6 +475,24 @@ class Resolver:
             index_of[r] = len(out)
             out.append(cand)
         return out
+
+    def _name_adjective(self, doc: Doc, start: int, end: int) -> bool:
+        """A capitalised "Special", "Chief", "Senior" or "New" that begins a name
+        ("Special Prosecution of the Republic of Kosova", "Special Investigations and
+        Intelligence Unit", "New York Department of Taxation") rather than a person's title
+        ("Special Agent", "Chief Prosecutor", "Senior Trial Attorney"): the next word is a
+        name word that is no title and no word stripped before names."""
+        tok = doc[start]
+        if tok.lower_ not in NAME_ADJECTIVES or not tok.text[:1].isupper() \
+                or start + 1 >= end:
+            return False
+        nxt = doc[start + 1]
+        low = nxt.lower_
+        if not self._is_name_token(nxt) or low in LEAD_STRIP or low in MONTH_WORDS \
+                or low in PERSON_TITLES or low in NAME_TITLE_WORDS:
+            return False
+        # "Special Unit", "Chief Directorate": one head word after it stays a title
+        return not (start + 2 == end and low in AGENCY_HEADS)
 
     @staticmethod
     def _after_title(doc: Doc, start: int, end: int,
@@ -748,6 +775,18 @@ class Resolver:
                         if doc_countries else None
                     if scoped is not None and scoped.kind == entry.kind:
                         entry = scoped
+                owner = self._foreign_owner(doc, c, entry, chosen_kb_end, chosen_kb)
+                if owner is not None:
+                    # "the Secret Service’s Washington Field Office": the possessor's office,
+                    # not the FBI's office of that name
+                    holder = kb.by_id[owner.kb_id]
+                    core = re.sub(r"\s+", " ", span.text.strip())
+                    if core.lower().startswith("the "):
+                        core = core[4:]
+                    written = re.sub(r"\s+", " ", doc[owner.start:owner.end].text.strip())
+                    key = "|".join(["", "kb:" + holder.id, fold(core)])
+                    return Resolved(a, b, span.text, "agency", key, f"{written} {core}",
+                                    holder.country, None, "kb:" + holder.id, "agency")
                 parent = entry.parent
                 return Resolved(a, b, span.text, entry.kind, "kb:" + entry.id, entry.name,
                                 entry.country, entry.id,
@@ -835,9 +874,11 @@ class Resolver:
                             parent_kind)
 
         chosen_kb: dict[int, list[_Cand]] = {}
+        chosen_kb_end: dict[int, list[_Cand]] = {}
         for c in chosen:
             if c.source == "kb":
                 chosen_kb.setdefault(c.start, []).append(c)
+                chosen_kb_end.setdefault(c.end, []).append(c)
         for c in chosen:
             res = make(c)
             if res is None:
@@ -846,6 +887,62 @@ class Resolver:
             out.append(res)
         out = self._acronyms(doc, out, acronyms, live)
         return out
+
+    def _foreign_owner(self, doc: Doc, c: _Cand, entry,
+                       chosen_kb_end: dict[int, list[_Cand]],
+                       chosen_kb_start: dict[int, list[_Cand]]) -> _Cand | None:
+        """The known agency that owns a unit matched by a name without its parent's
+        ("Washington Field Office", the FBI's in the knowledge base) when another known
+        agency comes right before it, possessive or not ("the Secret Service’s Washington
+        Field Office", "HSI Washington Field Office") or after it in a person's title
+        ("Special Agent in Charge, Washington Field Office, U.S. Secret Service"); None
+        when the unit is its own parent's ("FBI’s Washington Field Office") or its name
+        says whose it is."""
+        if c.kind != "agency" or not entry.parent or c.start == 0:
+            return None
+        k = c.start
+        if doc[k - 1].lower_ in ("'s", "’s", "'", "’"):
+            k -= 1
+        owners = [o for o in chosen_kb_end.get(k, ()) if o.kind == "agency" and o.kb_id
+                  and o.start < k and "\n" not in doc[o.start:c.start].text]
+        if not owners:
+            owners = self._title_owner(doc, c, chosen_kb_start)
+        if not owners:
+            return None
+        owner = owners[0]
+        holder = self.kb.by_id.get(owner.kb_id)
+        if holder is None or holder.id == entry.id:
+            return None
+        lineage = {entry.id, *(e.id for e in self.kb.ancestors(entry.id))}
+        if holder.id in lineage or entry.id in {e.id for e in self.kb.ancestors(holder.id)}:
+            return None     # "FBI’s Washington Field Office", "DOJ's ... Field Office"
+        parent = self.kb.by_id.get(entry.parent)
+        named = fold(doc[c.start:c.end].text)
+        if parent is not None and any(
+                re.search(r"(?<!\w)" + re.escape(fold(n)) + r"(?!\w)", named)
+                for n in (parent.name, *parent.aliases) if len(fold(n)) > 1):
+            return None     # the unit's name says whose it is ("FBI Washington")
+        return owner
+
+    @staticmethod
+    def _title_owner(doc: Doc, c: _Cand,
+                     chosen_kb_start: dict[int, list[_Cand]]) -> list[_Cand]:
+        """"Special Agent in Charge, Washington Field Office, U.S. Secret Service": the
+        agency after the unit in a title's apposition."""
+        before = c.start - 1
+        if before >= 0 and doc[before].lower_ == "the":
+            before -= 1
+        if before < 1 or doc[before].text != "," \
+                or doc[before - 1].lower_ not in PERSON_TITLES | {"charge"}:
+            return []
+        after = c.end
+        if after + 1 >= len(doc) or doc[after].text != ",":
+            return []
+        after += 1
+        if doc[after].lower_ == "the" and after + 1 < len(doc):
+            after += 1
+        return [o for o in chosen_kb_start.get(after, ()) if o.kind == "agency" and o.kb_id
+                and "\n" not in doc[c.start:o.end].text]
 
     def _not_a_country(self, doc: Doc, c: _Cand) -> bool:
         """"Jordan" the person, "Georgia" the US state, "Chad" the first name."""
