@@ -576,3 +576,35 @@ def test_a_list_after_a_passive_verb_is_not_its_agent(nlp):
                               "California Highway Patrol": ("usa-chp", "agency", "USA")})
     one(rels, "usa-dea", "usa-hsi")
     assert all("usa-dea" in (r.source_id, r.target_id) for r in rels), rels
+
+
+def test_coordination_hung_on_the_object_is_the_subjects(nlp):
+    """justice.gov ICITAP North Macedonia post: "in coordination with" hangs on "efforts"."""
+    text = ("In North Macedonia, ICITAP implements these efforts in coordination with the U.S. "
+            "Department of State’s Bureau of International Narcotics and Law Enforcement Affairs "
+            "(INL) and the U.S. Embassy in Skopje.")
+    rels = relate(nlp, text, {
+        "ICITAP": ICITAP, "North Macedonia": country("MKD"),
+        "Bureau of International Narcotics and Law Enforcement Affairs": INL, "INL": INL,
+        "U.S. Embassy in Skopje": ("usa-embassy-mkd", "agency", "USA")})
+    one(rels, "usa-doj-icitap", "usa-dos-inl")
+    one(rels, "usa-doj-icitap", "usa-embassy-mkd")
+    assert not [r for r in rels if "MKD" in (r.source_id, r.target_id)], rels
+
+
+def test_gratitude_expressed_to_partners_named_after_it(nlp):
+    """fbi.gov, the Yahoo intrusion case: "the Bureau's gratitude" is the FBI's; the
+    partners are the ones it names after it."""
+    text = ("The FBI announced the charges. Abbate expressed the Bureau’s gratitude to our "
+            "international partners for their assistance and support leading up to these "
+            "criminal charges today—specifically mentioning the Royal Canadian Mounted Police, "
+            "the Toronto Police Service, and the United Kingdom’s MI5.")
+    rels = relate(nlp, text, {"FBI": FBI, "Royal Canadian Mounted Police": ("can-rcmp", "agency",
+                                                                            "CAN"),
+                              "Toronto Police Service": ("can-tps", "agency", "CAN"),
+                              "MI5": ("gbr-mi5", "agency", "GBR"),
+                              "United Kingdom": country("GBR")},
+                  entity_names={"usa-fbi": "Federal Bureau of Investigation"})
+    for partner in ("can-rcmp", "can-tps", "gbr-mi5"):
+        one(rels, "usa-fbi", partner)
+    assert not [r for r in rels if "GBR" in (r.source_id, r.target_id)], rels   # MI5's country

@@ -440,6 +440,9 @@ def _trigger_kind(tok) -> str | None:
         if word in lx.JOINT_VERBS:
             return "joint"
         return None
+    if tok.pos_ == "NOUN" and word in lx.GRATITUDE_NOUNS and tok.dep_ == "dobj" \
+            and fr.lemma(tok.head) in lx.EXPRESS_VERBS:
+        return "gratitude"
     if tok.pos_ in ("NOUN", "PROPN"):
         if word in lx.HELP_NOUNS:
             return "help_noun"
@@ -812,6 +815,30 @@ class _SentenceReader:
         elif helpers:
             self.add(helpers, self.lead_partners(helpers), rtype, False, CROSS, verb)
 
+    def read_gratitude(self, noun) -> None:
+        """"Abbate expressed the Bureau's gratitude to our international partners ...,
+        specifically mentioning A, B and C": the agency thanks those named after it."""
+        verb = noun.head
+        own = self.roles(noun)
+        thankers = own.get(fr.OWNER, []) or self.roles(verb).get(fr.SUBJ, [])
+        thankers = [a for a in thankers if any(
+            self.ctx.entities[e].kind in ("agency", "country") for e in a.entity_ids)]
+        if not thankers:
+            return
+        taken = {e for a in thankers for e in a.entity_ids}
+        helpers = [a for a in self.actors if not a.resolved and a.root > noun.i
+                   and not set(a.entity_ids) & taken
+                   and not self._nationality(a) and a.kinds != ("organization",)
+                   and not self._modifies_actor(a)]
+        self.add(thankers, helpers, self.type_from_context(), False,
+                 self._conf(thankers, PREPOSITION), noun)
+
+    def _modifies_actor(self, actor) -> bool:
+        """True for "the United Kingdom" in "the United Kingdom's MI5"."""
+        tok = self.sent.doc[actor.root]
+        return tok.dep_ in ("poss", "compound", "amod", "nmod") and tok.head.i in self.index \
+            and self.index[tok.head.i] is not actor
+
     def _under(self, actor, verb) -> bool:
         return fr.path_up(self.sent.doc[actor.root], verb, self.index, actor,
                           self.blockers) is not None
@@ -1086,8 +1113,10 @@ def _governor(noun):
             up = up.head
         if fr.is_verb(up):
             return up, head.lower_
-        if head.lower_ == "with" and up.dep_ == "dobj" and fr.is_verb(up.head):
-            return up.head, "with"         # "X carries out this mission with the support of Y"
+        if head.lower_ in ("with", "in") and up.dep_ == "dobj" and fr.is_verb(up.head):
+            # "X carries out this mission with the support of Y", "X implements these
+            # efforts in coordination with Y"
+            return up.head, head.lower_
     if noun.dep_ == "conj":
         return _governor(head)
     return None, None

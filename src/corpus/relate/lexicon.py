@@ -29,6 +29,9 @@ RECEIVE_VERBS = {"receive", "get", "obtain", "accept", "benefit", "request", "se
                  "complete", "undergo", "participate", "take", "purchase", "buy", "acquire"}
 # verbs of an arrest: the country where it happened hands the person over
 ARREST_VERBS = {"arrest", "apprehend", "detain", "capture", "locate", "extradite"}
+# "expressed the Bureau's gratitude to ...": thanks as a noun
+GRATITUDE_NOUNS = {"gratitude", "appreciation", "thanks"}
+EXPRESS_VERBS = {"express", "extend", "offer", "convey", "voice"}
 # verbs that thank when their object is help: "The Department appreciates the cooperation"
 THANK_VERBS = {"appreciate", "commend", "acknowledge", "recognize", "praise"}
 # class "help": the subject helps the object / the "with" partner (undirected)
