@@ -293,6 +293,14 @@ def test_ampersand_spelling_of_a_known_name(settings):
     atf = found[("a", "Bureau of Alcohol, Tobacco, Firearms & Explosives")]
     assert atf.kb_id == "usa-atf"
     assert not any(e.name == "Bureau of Alcohol" for e in extraction.entities)
+    # dea.gov, Wakefield: the division named before it stays ATF's division
+    text = ("Thomas Greco, Special Agent in Charge of the Boston Field Division of the Bureau "
+            "of Alcohol, Tobacco, Firearms & Explosives; Michael J. Krol, Special Agent in "
+            "Charge for Homeland Security Investigations in New England made the announcement.")
+    extraction = extract_batch([_doc("b", text)], settings)
+    found, entities = _by_text(extraction)
+    division = found[("b", "Boston Field Division")]
+    assert entities[division.parent_id].kb_id == "usa-atf"
 
 
 def test_special_that_begins_a_name_is_kept(settings):

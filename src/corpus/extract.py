@@ -110,6 +110,7 @@ TAIL_MARKERS = re.compile(
     re.IGNORECASE)
 _VERBISH = re.compile(r"\b(?:is|are|was|were|has|have|had|will|said|says|to|be|been)\b")
 _ACRONYM_TOKEN = re.compile(r"^[A-Z][A-Za-z0-9&\-]{1,9}$")
+_TRAILING_BRACKET = re.compile(r"\s*\([^()]*\)$")
 _QUOTE_OPEN = {"“", '"', "‘", "«"}
 _QUOTE_CLOSE = {"”", '"', "’", "»"}
 
@@ -645,7 +646,13 @@ class Resolver:
         for c in list(cands):
             if c.source != "shape" or c.kind != "agency":
                 continue
-            for k in kb_by_end.get(c.end, ()):
+            # the known agency after "of" ends with the name, or runs past it when the
+            # name stops at a comma inside it ("Boston Field Division of the Bureau of
+            # Alcohol, Tobacco, Firearms & Explosives")
+            crossing = [k for pos in range(c.start + 2, c.end)
+                        for k in kb_by_start.get(pos, ()) if k.end > c.end] \
+                if c.end < len(doc) and doc[c.end].text == "," else []
+            for k in [*kb_by_end.get(c.end, ()), *crossing]:
                 if k.start > c.start + 1 and doc[k.start - 1].lower_ in ("of", "the") \
                         and any(t.lower_ in AGENCY_HEADS for t in doc[c.start:k.start - 1]):
                     cut = k.start - 1
@@ -784,6 +791,7 @@ class Resolver:
                     if core.lower().startswith("the "):
                         core = core[4:]
                     written = re.sub(r"\s+", " ", doc[owner.start:owner.end].text.strip())
+                    written = _TRAILING_BRACKET.sub("", written) or written   # "(NCA)"
                     key = "|".join(["", "kb:" + holder.id, fold(core)])
                     return Resolved(a, b, span.text, "agency", key, f"{written} {core}",
                                     holder.country, None, "kb:" + holder.id, "agency")
