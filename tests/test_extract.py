@@ -314,3 +314,18 @@ def test_special_that_begins_a_name_is_kept(settings):
     assert "Special Prosecution of the Republic of Kosova" in names
     assert "Prosecution of the Republic of Kosova" not in names
     assert not any(n.startswith(("Special Agent", "Agent")) for n in names)
+
+
+def test_non_breaking_hyphen_does_not_hide_a_name(settings):
+    # ICITAP blog, Colombia: "ICITAP‑Colombia mission" is written with U+2011, which the
+    # tokenizer does not split at; the parser reads it as "-" and offsets stay the text's
+    text = ("Investigators built on specialized training in asset tracing provided through "
+            "the ICITAP\u2011Colombia mission with support from the U.S. Department of State’s "
+            "Bureau of International Narcotics and Law Enforcement Affairs (INL).")
+    extraction = extract_batch([_doc("h", text)], settings)
+    found, _ = _by_text(extraction)
+    icitap = found[("h", "ICITAP")]
+    assert icitap.kb_id == "usa-doj-icitap"
+    mention = next(m for m in extraction.mentions if m.entity_id == icitap.entity_id)
+    assert text[mention.start_char:mention.end_char] == "ICITAP"
+    assert ("h", "Colombia") in found
