@@ -608,3 +608,15 @@ def test_gratitude_expressed_to_partners_named_after_it(nlp):
     for partner in ("can-rcmp", "can-tps", "gbr-mi5"):
         one(rels, "usa-fbi", partner)
     assert not [r for r in rels if "GBR" in (r.source_id, r.target_id)], rels   # MI5's country
+
+
+def test_a_hyphenated_participle_relates_its_agent_to_the_noun(nlp):
+    """justice.gov ICITAP North Macedonia post: "the ICITAP-supported Border Police and
+    Trafficking in Persons (TIP) Unit"."""
+    text = ("The Ministry of Interior State Secretary led the North Macedonian delegation, "
+            "including representatives from the ICITAP-supported Border Police and Trafficking "
+            "in Persons (TIP) Unit, at the annual meeting.")
+    rels = relate(nlp, text, {"ICITAP": ICITAP, "Border Police": ("mkd-border", "agency", "MKD"),
+                              "Trafficking in Persons (TIP) Unit": ("mkd-tip", "agency", "MKD")})
+    assert one(rels, "usa-doj-icitap", "mkd-border").type == "general_cooperation"
+    one(rels, "usa-doj-icitap", "mkd-tip")

@@ -771,6 +771,11 @@ class _SentenceReader:
             partners = partners + roles.get(fr.OBJ, []) + roles.get(fr.PASS_SUBJ, [])
         if word in ("thank",):
             return self.read_thank(verb)
+        if helpers and not partners and verb.dep_ in ("amod", "acl") and verb.i > 0 \
+                and verb.nbor(-1).text == "-":
+            # "the ICITAP-supported Border Police and TIP Unit": the noun it modifies
+            partners = [a for a in self._actors_at(verb.head, self.blockers - {verb.i})
+                        if a not in helpers]
         if helpers and partners:
             self.add(helpers, partners, rtype, False, self._conf(helpers + partners, DIRECT),
                      verb)
