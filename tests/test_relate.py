@@ -620,3 +620,53 @@ def test_a_hyphenated_participle_relates_its_agent_to_the_noun(nlp):
                               "Trafficking in Persons (TIP) Unit": ("mkd-tip", "agency", "MKD")})
     assert one(rels, "usa-doj-icitap", "mkd-border").type == "general_cooperation"
     one(rels, "usa-doj-icitap", "mkd-tip")
+
+
+def test_an_operation_that_involved_partners_joins_its_lead(nlp):
+    """fbi.gov, AlphaBay: the operation the FBI led "involved the cooperative efforts of
+    law enforcement agencies in" six countries and Europol."""
+    text = ("The operation to seize AlphaBay’s servers was led by the FBI and involved the "
+            "cooperative efforts of law enforcement agencies in Thailand, the Netherlands, "
+            "Lithuania, Canada, the United Kingdom, and France, along with the European law "
+            "enforcement agency Europol.")
+    codes = {"Thailand": "THA", "Netherlands": "NLD", "Lithuania": "LTU", "Canada": "CAN",
+             "United Kingdom": "GBR", "France": "FRA"}
+    names = {name: country(code) for name, code in codes.items()}
+    rels = relate(nlp, text, {**names, "FBI": FBI, "Europol": EUROPOL})
+    for code in codes.values():
+        one(rels, "usa-fbi", code)
+    one(rels, "usa-fbi", "int-europol")
+    assert all("usa-fbi" in (r.source_id, r.target_id) for r in rels), rels
+
+
+def test_partners_listed_as_included_join_the_investigating_agency(nlp):
+    """fbi.gov (Pittsburgh), Bugat: "Other agencies and organizations partnering in this
+    effort include: ..." after "The investigation is being conducted by the FBI"."""
+    text = ("The investigation is being conducted by the FBI. Other agencies and organizations "
+            "partnering in this effort include: the United Kingdom’s National Crime Agency, "
+            "Europol’s EC3 and the German Bundeskriminalamt (BKA).")
+    rels = relate(nlp, text, {"FBI": FBI, "United Kingdom": country("GBR"),
+                              "National Crime Agency": ("gbr-nca", "agency", "GBR"),
+                              "EC3": EC3, "Europol": EUROPOL,
+                              "Bundeskriminalamt": ("deu-bka", "agency", "DEU")},
+                  parents={"int-europol-ec3": "int-europol"})
+    for partner in ("gbr-nca", "int-europol-ec3", "deu-bka"):
+        one(rels, "usa-fbi", partner)
+    assert not [r for r in rels if "GBR" in (r.source_id, r.target_id)], rels
+
+
+def test_foreign_help_in_a_case_two_agencies_led_goes_to_both(nlp):
+    """justice.gov (M.D. Fla.), SSNDOB: two lead agencies; the Latvian Police assisted."""
+    text = ("The U.S. investigation was led by the IRS Criminal Investigation and the FBI. "
+            "Substantial assistance was also provided by the Department of Justice’s Office of "
+            "International Affairs, the Latvian Police, and the Cypriot authorities.")
+    rels = relate(nlp, text, {"IRS Criminal Investigation": ("usa-irsci", "agency", "USA"),
+                              "FBI": FBI, "U.S.": country("USA"),
+                              "Office of International Affairs": ("usa-doj-oia", "agency", "USA"),
+                              "Latvian Police": ("lva-police", "agency", "LVA"),
+                              "Cypriot": country("CYP")})
+    for lead in ("usa-irsci", "usa-fbi"):
+        one(rels, lead, "lva-police")
+        one(rels, lead, "CYP")
+    one(rels, "usa-irsci", "usa-doj-oia")                # a domestic helper: the first lead
+    assert not [r for r in rels if {r.source_id, r.target_id} == {"usa-fbi", "usa-doj-oia"}]

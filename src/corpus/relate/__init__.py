@@ -30,6 +30,7 @@ DIRECT, PREPOSITION, LIST, CROSS = 0.9, 0.8, 0.7, 0.55
 MAX_AMONG = 2       # co-agents paired among themselves only when two ("X and Y conducted")
 MAX_SIDE = 2        # a lone group modifier ("U.S. agencies") is paired with at most two
 MAX_CROSS = 4       # a list-by-list cross product is read only up to 2 x 2
+MAX_LEAD = 2        # agencies named as leading the investigation that helpers are paired with
 MAX_STAR = 5        # co-agents with one international body: each paired with the body
 
 __all__ = ["RELATE_VERSION", "find_relations"]
@@ -314,7 +315,8 @@ def _document_context(doc, by_sentence, mentions, entities) -> DocContext:
         for tok in sent:
             word = fr.lemma(tok)
             if not lead and (word == "investigate" and fr.is_verb(tok)
-                             or word in ("conduct", "lead") and _has_object(tok, "investigation")):
+                             or word in ("conduct", "lead") and any(
+                                 _has_object(tok, n) for n in lx.CASE_NOUNS)):
                 roles = _roles(tok, actors, index, set())
                 agents = roles.get(fr.BY, []) or roles.get(fr.SUBJ, [])
                 agents = sorted(agents, key=lambda a: min(a.tokens, default=a.root))
@@ -421,6 +423,8 @@ def _trigger_kind(tok) -> str | None:
     word = fr.lemma(tok)
     if tok.lower_ in ("thanks", "thank") and tok.dep_ != "prep":
         return "thank"
+    if fr.is_verb(tok) and word in ("involve", "include") and _reports_partners(tok):
+        return "involve"
     if fr.is_verb(tok) and word in lx.THANK_VERBS and any(
             c.dep_ == "dobj" and c.lemma_.lower() in lx.HELP_NOUNS for c in tok.children):
         return "thank"                     # "The Department appreciates the cooperation ..."
@@ -527,7 +531,7 @@ class _SentenceReader:
         if tok.i in self.index:
             return [self.index[tok.i]] + [self.index[c.i] for c in tok.conjuncts
                                           if c.i in self.index]
-        if tok.lemma_.lower() in lx.GROUP_NOUNS:
+        if fr.is_group(tok):
             found = []
             for a in self.actors:
                 path = fr.path_up(self.sent.doc[a.root], tok, self.index, a, blockers)
@@ -549,7 +553,7 @@ class _SentenceReader:
             return False
         tok = self.sent.doc[actors[0].root]
         return tok.dep_ in ("nmod", "compound", "amod") and \
-            tok.head.lemma_.lower() in lx.GROUP_NOUNS
+            fr.is_group(tok.head)
 
     def add(self, sources, targets, rtype, directed, confidence, trigger) -> None:
         sources_actors, targets_actors = sources, targets
@@ -598,7 +602,8 @@ class _SentenceReader:
                 owner.setdefault(e, a)
         ids = list(owner)
         bodies = [e for e in ids if e in self.ctx.international]
-        if len(ids) > MAX_AMONG and len(bodies) == 1 and len(ids) <= MAX_STAR:
+        if len(ids) > MAX_AMONG and len(bodies) == 1 and len(ids) <= MAX_STAR \
+                and not fr.is_verb(trigger):
             # "an international investigation by HSI, FBI and the European Police
             # (EUROPOL)": the international body worked with each of the others
             for e in ids:
@@ -621,10 +626,16 @@ class _SentenceReader:
     def _conf(self, actors, base: float) -> float:
         return CROSS if any(a.resolved for a in actors) else base
 
-    def lead_partners(self, helpers) -> list[fr.Actor]:
+    def lead_partners(self, helpers, limit: int = 1) -> list[fr.Actor]:
+        """The agencies that led the document's investigation (the first ``limit``), as
+        the partners of helpers the sentence names without saying whom they helped."""
         helper_ids = {e for a in helpers for e in a.entity_ids}
         lead = [e for e in self.ctx.lead if e not in helper_ids]
-        return [fr.Actor((e,), -1, frozenset(), resolved=True) for e in lead[:1]]
+        return [fr.Actor((e,), -1, frozenset(), resolved=True) for e in lead[:limit]]
+
+    def _foreign(self, actor) -> bool:
+        """True when ``actor`` is not of the document's home country."""
+        return all(self.ctx.entities[e].country != self.ctx.home_code for e in actor.entity_ids)
 
     def extradition_partners(self, helpers) -> list[fr.Actor]:
         helper_ids = {e for a in helpers for e in a.entity_ids}
@@ -801,8 +812,13 @@ class _SentenceReader:
                 return
             rtype = "joint_operation" if self.lemmas & lx.OPERATION_CONTEXT \
                 else "general_cooperation"
-        lead = self.lead_partners(helpers)
-        self.add(helpers, lead, rtype, False, CROSS, trigger)
+        # foreign help in a case two agencies led ("led by the IRS-CI Cyber Crimes Unit and
+        # the FBI") is help to both; a domestic helper is paired with the first lead only
+        foreign = [a for a in helpers if self._foreign(a)]
+        domestic = [a for a in helpers if not self._foreign(a)]
+        for lead in self.lead_partners(helpers, MAX_LEAD):
+            self.add(foreign, [lead], rtype, False, CROSS, trigger)   # one pair list per lead
+        self.add(domestic, self.lead_partners(helpers), rtype, False, CROSS, trigger)
 
     def read_thank(self, verb) -> None:
         roles = self.roles(verb)
@@ -815,10 +831,30 @@ class _SentenceReader:
         helpers = [a for a in self.actors if a.root not in for_tokens and a not in thankers
                    and any(self._under(a, anchor) for anchor in anchors)]
         rtype = self.type_from_context()
+        if not thankers and self.ctx.owner and "attorney" in self.ctx.entities[
+                self.ctx.owner].name.lower() and any(
+                c.dep_ == "nsubj" and c.ent_type_ == "PERSON" and any(
+                    t.lower_ == "attorney" for t in c.doc[max(0, c.left_edge.i - 2):c.i])
+                for c in verb.children):
+            # "U.S. Attorney Durham thanked ...": the official speaks for the publisher
+            thankers = [fr.Actor((self.ctx.owner,), -1, frozenset(), resolved=True)]
+            helpers = [a for a in helpers if self.ctx.owner not in a.entity_ids]
         if thankers:
             self.add(thankers, helpers, rtype, False, self._conf(thankers, PREPOSITION), verb)
         elif helpers:
             self.add(helpers, self.lead_partners(helpers), rtype, False, CROSS, verb)
+
+    def read_involve(self, verb) -> None:
+        """The actors a case involved, or its listed partners, with its lead agencies."""
+        lead = self.lead_partners([], MAX_LEAD)
+        if not lead:
+            return
+        lead_ids = {e for a in lead for e in a.entity_ids}
+        partners = [a for a in self.actors if not a.resolved and a.root > verb.i
+                    and not set(a.entity_ids) & lead_ids and a.kinds != ("organization",)
+                    and not self._nationality(a) and not self._modifies_actor(a)
+                    and self._under(a, verb)]
+        self.add(lead, partners, self.type_from_context("joint_operation"), False, CROSS, verb)
 
     def read_gratitude(self, noun) -> None:
         """"Abbate expressed the Bureau's gratitude to our international partners ...,
@@ -1084,6 +1120,24 @@ def _arrested_in(tok) -> bool:
     return tok.dep_ == "pobj" and prep.lower_ == "in" and fr.lemma(prep.head) in lx.ARREST_VERBS
 
 
+def _reports_partners(verb) -> bool:
+    """"The operation ... involved the cooperative efforts of agencies in A, B", "Other
+    agencies partnering in this effort include: A, B": a case or a group of partners
+    that involves or includes the actors named."""
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if not subjects and verb.dep_ == "conj":
+        subjects = [c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+    for subj in subjects:
+        word = subj.lemma_.lower()
+        if word in lx.CASE_NOUNS:
+            return True
+        if word in ("agency", "organization", "partner", "authority") and any(
+                c.dep_ in ("acl", "relcl") and fr.lemma(c) in lx.PARTNERING_VERBS
+                for c in subj.children):
+            return True
+    return False
+
+
 def _subject_is_case(verb) -> bool:
     """True when the subject of ``verb`` is "this/the investigation" (or the case, the
     operation, the working group or task force that ran it)."""
@@ -1096,7 +1150,7 @@ def _subject_is_case(verb) -> bool:
 def _to_group(verb) -> bool:
     """True when ``verb`` has "to <people>" ("to 15 officers"), who come from somewhere."""
     return any(c.dep_ == "prep" and c.lower_ == "to" and any(
-        o.dep_ == "pobj" and o.lemma_.lower() in lx.GROUP_NOUNS for o in c.children)
+        o.dep_ == "pobj" and fr.is_group(o) for o in c.children)
         for c in verb.children)
 
 

@@ -55,6 +55,18 @@ _KNOWN_VERBS = (set(lx.GIVE_VERBS) | lx.HAND_OVER_VERBS | lx.LIGHT_VERBS | set(l
                 | lx.JOINT_VERBS | set(lx.VISIT_VERBS) | lx.SIGN_VERBS | lx.RECEIVE_VERBS)
 
 
+def is_group(tok) -> bool:
+    """A noun heading a group that stands for its agency or country ("officers",
+    "authorities", "the FBI's Legal Attaché Offices": proper nouns keep their plural)."""
+    word = tok.lemma_.lower()
+    if word in lx.GROUP_NOUNS:
+        return True
+    if tok.pos_ == "PROPN" and word.endswith("s"):
+        return word[:-1] in lx.GROUP_NOUNS or (word.endswith("ies") and word[:-3] + "y"
+                                               in lx.GROUP_NOUNS)
+    return False
+
+
 def is_verb(tok) -> bool:
     if tok.lower_ in ("thanks", "thank") and tok.dep_ == "ROOT":
         return True                        # "The FBI thanks ...", tagged as a plural noun
@@ -89,7 +101,7 @@ def path_up(tok, anchor, actor_tokens: dict[int, Actor], own: Actor, blockers: s
                 break
         if other is None and is_verb(t) and t.dep_ not in ("amod", "compound"):
             return None                    # another clause
-        if prev.dep_ in _MODIFIER_DEPS and other is None and t.lemma_.lower() not in lx.GROUP_NOUNS:
+        if prev.dep_ in _MODIFIER_DEPS and other is None and not is_group(t):
             return None                    # "U.S. objectives", "the U.S. court": not an actor
         if t.ent_type_ == "PERSON" and other is None:
             return None                    # "Judge X of the District Court"

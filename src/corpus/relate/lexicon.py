@@ -29,6 +29,11 @@ RECEIVE_VERBS = {"receive", "get", "obtain", "accept", "benefit", "request", "se
                  "complete", "undergo", "participate", "take", "purchase", "buy", "acquire"}
 # verbs of an arrest: the country where it happened hands the person over
 ARREST_VERBS = {"arrest", "apprehend", "detain", "capture", "locate", "extradite"}
+# a case that agencies lead, conduct, or that involves partners
+CASE_NOUNS = {"investigation", "operation", "case", "probe"}
+# "agencies partnering in this effort include ..."
+PARTNERING_VERBS = {"partner", "participate", "assist", "support", "contribute", "collaborate",
+                    "cooperate", "help"}
 # "expressed the Bureau's gratitude to ...": thanks as a noun
 GRATITUDE_NOUNS = {"gratitude", "appreciation", "thanks"}
 EXPRESS_VERBS = {"express", "extend", "offer", "convey", "voice"}
