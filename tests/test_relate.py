@@ -670,3 +670,16 @@ def test_foreign_help_in_a_case_two_agencies_led_goes_to_both(nlp):
         one(rels, lead, "CYP")
     one(rels, "usa-irsci", "usa-doj-oia")                # a domestic helper: the first lead
     assert not [r for r in rels if {r.source_id, r.target_id} == {"usa-fbi", "usa-doj-oia"}]
+
+
+def test_thanks_extended_to_partners_in_countries(nlp):
+    """justice.gov (D. Md.), Phobos: "extends its thanks to law enforcement partners in"
+    a list of countries and Europol; "thanks" is a noun here, the Department thanks."""
+    text = ("The Justice Department extends its thanks to law enforcement partners in South "
+            "Korea, Japan, Spain, and Romania, as well as Europol, for their cooperation.")
+    codes = {"South Korea": "KOR", "Japan": "JPN", "Spain": "ESP", "Romania": "ROU"}
+    rels = relate(nlp, text, {**{n: country(c) for n, c in codes.items()},
+                              "Justice Department": ("usa-doj", "agency", "USA"),
+                              "Europol": EUROPOL})
+    for partner in [*codes.values(), "int-europol"]:
+        one(rels, "usa-doj", partner)

@@ -421,6 +421,9 @@ def _sentence_candidates(sent, actors, ctx: DocContext) -> list[Candidate]:
 
 def _trigger_kind(tok) -> str | None:
     word = fr.lemma(tok)
+    if tok.pos_ == "NOUN" and word in lx.GRATITUDE_NOUNS and tok.dep_ == "dobj" \
+            and fr.lemma(tok.head) in lx.EXPRESS_VERBS:
+        return "gratitude"                 # "The Justice Department extends its thanks to"
     if tok.lower_ in ("thanks", "thank") and tok.dep_ != "prep":
         return "thank"
     if fr.is_verb(tok) and word in ("involve", "include") and _reports_partners(tok):
@@ -444,9 +447,6 @@ def _trigger_kind(tok) -> str | None:
         if word in lx.JOINT_VERBS:
             return "joint"
         return None
-    if tok.pos_ == "NOUN" and word in lx.GRATITUDE_NOUNS and tok.dep_ == "dobj" \
-            and fr.lemma(tok.head) in lx.EXPRESS_VERBS:
-        return "gratitude"
     if tok.pos_ in ("NOUN", "PROPN"):
         if word in lx.HELP_NOUNS:
             return "help_noun"

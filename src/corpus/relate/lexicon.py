@@ -35,7 +35,7 @@ CASE_NOUNS = {"investigation", "operation", "case", "probe"}
 PARTNERING_VERBS = {"partner", "participate", "assist", "support", "contribute", "collaborate",
                     "cooperate", "help"}
 # "expressed the Bureau's gratitude to ...": thanks as a noun
-GRATITUDE_NOUNS = {"gratitude", "appreciation", "thanks"}
+GRATITUDE_NOUNS = {"gratitude", "appreciation", "thanks", "thank"}
 EXPRESS_VERBS = {"express", "extend", "offer", "convey", "voice"}
 # verbs that thank when their object is help: "The Department appreciates the cooperation"
 THANK_VERBS = {"appreciate", "commend", "acknowledge", "recognize", "praise"}
