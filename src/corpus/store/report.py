@@ -83,34 +83,26 @@ def map_nodes(con: Connection, rollup: bool = False) -> pd.DataFrame:
 
 
 def _evidence_source(con: Connection, rollup: bool) -> str | None:
-    """The asserted relations, with their ends as the map view orders them, as a FROM clause.
-
-    Read from ``asserted_relations`` itself rather than ``relation_edges``, so that the
-    sentence's position (``start_char``) is at hand on a database whose views an older
-    release wrote (a reader cannot replay them).
-    """
+    """The relations, with their ends as the map view orders them and the sentence's
+    position (``start_char``, taken from ``relations`` so that a database whose views an
+    older release wrote serves it too), as a FROM clause."""
+    if not has_relation(con, "relation_edges"):
+        return None if rollup else "asserted_relations"
+    edges = """(SELECT e.*, x.start_char FROM relation_edges e
+                JOIN relations x USING (relation_id))"""
     if not rollup:
-        # the same end order as relation_edges (views_relations.sql)
-        return """(
-            SELECT r.doc_id, r.story_id, r.seen_on, r.type, r.directed, r.confidence,
-                   r.critical, r.evidence, r.start_char,
-                   CASE WHEN r.directed OR r.source_id <= r.target_id THEN r.source_id
-                        ELSE r.target_id END AS source_id,
-                   CASE WHEN r.directed OR r.source_id <= r.target_id THEN r.target_id
-                        ELSE r.source_id END AS target_id
-            FROM asserted_relations r
-            WHERE r.source_id <> r.target_id)"""
+        return edges
     if not has_relation(con, "entity_rollup"):
         return None
     # the same roll-up and end order as cooperation_map_rollup (views_relations.sql)
-    return """(
+    return f"""(
         SELECT r.doc_id, r.story_id, r.seen_on, r.type, r.directed, r.confidence, r.critical,
                r.evidence, r.start_char,
                CASE WHEN r.directed OR a.rollup_id <= b.rollup_id THEN a.rollup_id
                     ELSE b.rollup_id END AS source_id,
                CASE WHEN r.directed OR a.rollup_id <= b.rollup_id THEN b.rollup_id
                     ELSE a.rollup_id END AS target_id
-        FROM asserted_relations r
+        FROM {edges} r
         JOIN entity_rollup a ON a.entity_id = r.source_id
         JOIN entity_rollup b ON b.entity_id = r.target_id
         WHERE a.rollup_id <> b.rollup_id)"""
@@ -122,7 +114,8 @@ def map_evidence(con: Connection, per_tie: int = 100, rollup: bool = False) -> p
     Within one document the sentences keep their order in the text, so the list is
     the same on every run.
 
-    Read from ``asserted_relations``, with the ends of undirected ties in the map's order.
+    Read from ``relation_edges`` (the relations with the ends of undirected ties in
+    the map's order) when the relate stage defines it, else ``asserted_relations``.
     One row per independent document and sentence (a duplicate release repeating
     the same sentence is shown once), at most ``per_tie`` rows per tie.
     """
