@@ -979,8 +979,8 @@ class _SentenceReader:
                 if receiving:
                     # "secured the extradition of X to the United States from Mexico": the
                     # destination named receives; else the one securing or receiving it
-                    receivers = receivers + (outer.get(fr.TO, []) if rtype == "legal_assistance"
-                                             else []) or receivers + outer.get(fr.SUBJ, [])
+                    to = outer.get(fr.TO, []) if rtype == "legal_assistance" else []
+                    receivers = receivers + to if receivers or to else outer.get(fr.SUBJ, [])
                     givers = givers + outer.get(fr.FROM, [])
                 elif vword in lx.LIGHT_VERBS or vword in lx.GIVE_VERBS:
                     passive = fr.is_passive(verb)
@@ -1141,8 +1141,7 @@ def _reports_partners(verb) -> bool:
 def _subject_is_case(verb) -> bool:
     """True when the subject of ``verb`` is "this/the investigation" (or the case, the
     operation, the working group or task force that ran it)."""
-    return any(c.dep_ == "nsubj" and c.lemma_.lower() in ("investigation", "case", "operation",
-                                                           "probe", "group", "force")
+    return any(c.dep_ == "nsubj" and c.lemma_.lower() in lx.CASE_NOUNS | {"group", "force"}
                and any(d.lower_ in ("this", "the") for d in c.children)
                for c in verb.children)
 
