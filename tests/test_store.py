@@ -80,6 +80,19 @@ def test_entity_aliases_merge_across_batches(con):
     assert aliases == ["Israel Police", "National Police of Israel"]
 
 
+@pytest.mark.parametrize("order", [(0, 1, 2), (2, 1, 0), (1, 2, 0)])
+def test_an_entity_name_does_not_depend_on_the_order_documents_arrive_in(con, order):
+    # one office written three ways in three releases; daily runs meet them in any order
+    names = ["Tampa Division of the FBI", "Tampa Division of the Federal Bureau of Investigation",
+             "FBI Tampa Division"]
+    batches = [Entity("e2", n, "agency", "USA", [n]) for n in names]
+    store.upsert_entities(con, [batches[order[0]], batches[order[1]]])  # one batch, two docs
+    store.upsert_entities(con, [batches[order[2]]])                     # a later run
+    row = con.execute("SELECT name, aliases FROM entities WHERE entity_id='e2'").fetchone()
+    assert row[0] == "Tampa Division of the Federal Bureau of Investigation"
+    assert row[1] == sorted(names)
+
+
 def test_rejections_are_not_duplicated_on_rerun(con):
     bad = Rejection("x.html", "ingest", "the file is empty")
     store.write_rejections(con, [bad, bad])

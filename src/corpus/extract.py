@@ -32,7 +32,8 @@ from spacy.tokens import Doc, Span
 
 from corpus.config import Settings
 from corpus.dates import DATES_VERSION, find_dates
-from corpus.records import DateMention, Entity, Extraction, Mention, Rejection, stable_id
+from corpus.records import (DateMention, Entity, Extraction, Mention, Rejection, canonical_name,
+                            stable_id)
 
 EXTRACT_VERSION = "4"          # bump when the rules change, so databases re-extract
 STAGE = "extract"
@@ -1189,6 +1190,7 @@ def extract_batch(docs: Sequence[dict], settings: Settings) -> Extraction:
                 entities[e.entity_id] = e
             else:
                 known.aliases = sorted(set(known.aliases) | set(e.aliases))
+                known.name = canonical_name(known.name, e.name)
         relations = []
         if full_doc is not None and mentions and with_relations:
             try:
@@ -1245,6 +1247,7 @@ def _analyse(d: dict, pieces: list[tuple[int, Doc]], resolver: Resolver, nlp):
                                    parent_id, r.kb_id)
         else:
             e = entities[eid]
+            e.name = canonical_name(e.name, r.name)
             if r.text.strip() not in e.aliases:
                 e.aliases.append(r.text.strip())
             e.country = e.country or r.country

@@ -27,6 +27,14 @@ RELATION_TYPES = {
 DATE_GRANULARITIES = ("day", "month", "year")
 
 
+def canonical_name(a: str, b: str) -> str:
+    """The name an entity keeps when two documents write it differently: the longer
+    form ("Tampa Division of the Federal Bureau of Investigation" over "Tampa Division
+    of the FBI"), then the first in code-point order, so the name does not depend on
+    the order documents arrive in (the store's upsert applies the same rule)."""
+    return min(a, b, key=lambda n: (-len(n), n))
+
+
 def stable_id(*parts: object, length: int = 16) -> str:
     """A short, deterministic identifier: the same parts always give the same id."""
     text = "\x1f".join("" if p is None else str(p) for p in parts)

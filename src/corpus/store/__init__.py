@@ -25,6 +25,7 @@ from corpus.records import (
     Rejection,
     Relation,
     Theme,
+    canonical_name,
 )
 
 SCHEMA_VERSION = 1
@@ -200,11 +201,12 @@ def upsert_entities(con: Connection, entities: Sequence[Entity]) -> int:
         return 0
     merged: dict[str, Entity] = {}
     for e in entities:
-        if e.entity_id in merged:
-            known = merged[e.entity_id]
-            known.aliases = sorted(set(known.aliases) | set(e.aliases))
-        else:
+        known = merged.get(e.entity_id)
+        if known is None:
             merged[e.entity_id] = dataclasses.replace(e, aliases=sorted(set(e.aliases)))
+        else:
+            known.aliases = sorted(set(known.aliases) | set(e.aliases))
+            known.name = canonical_name(known.name, e.name)
     frame = _frame("entities", list(merged.values()))
     con.register("_new_entities", frame)
     try:
@@ -215,6 +217,12 @@ def upsert_entities(con: Connection, entities: Sequence[Entity]) -> int:
                    coalesce(n.parent_id, e.parent_id), coalesce(n.kb_id, e.kb_id)
             FROM _new_entities n LEFT JOIN entities e USING (entity_id)
             ON CONFLICT (entity_id) DO UPDATE SET
+                -- the longer name, then the first in code-point order: independent of
+                -- the order documents arrive in (extract.canonical_name)
+                name = CASE WHEN length(excluded.name) > length(entities.name)
+                              OR (length(excluded.name) = length(entities.name)
+                                  AND excluded.name < entities.name)
+                            THEN excluded.name ELSE entities.name END,
                 aliases = excluded.aliases, parent_id = excluded.parent_id,
                 kb_id = excluded.kb_id
         """)
