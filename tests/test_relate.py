@@ -505,6 +505,34 @@ def test_a_field_office_acts_as_its_agency(nlp):
     assert not [r for r in rels if "usa-fbi-fo-washington" in (r.source_id, r.target_id)], rels
 
 
+def test_a_division_named_after_its_city_acts_as_its_agency(nlp):
+    """justice.gov (M.D. Fla.), Ivanov-Tolpintsev: "the Tampa Division of the Federal Bureau
+    of Investigation" is an FBI field office, so the Polish police cooperated with the FBI."""
+    text = ("The investigation was led by the Tampa Division of the Federal Bureau of "
+            "Investigation. This investigation also benefited from foreign law enforcement "
+            "cooperation by the Polish National Police.")
+    tampa = "Tampa Division of the Federal Bureau of Investigation"
+    # "FBI" is not written in the text: the parent is an entity of the document all the same
+    rels = relate(nlp, text, {tampa: ("usa-fbi-tampa", "agency", "USA"), "FBI": FBI,
+                              "Polish National Police": ("pol-police", "agency", "POL")},
+                  parents={"usa-fbi-tampa": "usa-fbi"},
+                  entity_names={"usa-fbi-tampa": "Tampa Division of the FBI"})
+    one(rels, "usa-fbi", "pol-police")
+    assert not [r for r in rels if "usa-fbi-tampa" in (r.source_id, r.target_id)], rels
+
+
+def test_a_functional_division_acts_as_itself(nlp):
+    """The FBI's Cyber Division is a unit with an identity of its own, not a field office."""
+    text = ("The investigation was led by the FBI's Cyber Division. This investigation also "
+            "benefited from foreign law enforcement cooperation by the Polish National Police.")
+    rels = relate(nlp, text, {"FBI's Cyber Division": ("usa-fbi-cyd", "agency", "USA"),
+                              "FBI": FBI,
+                              "Polish National Police": ("pol-police", "agency", "POL")},
+                  parents={"usa-fbi-cyd": "usa-fbi"},
+                  entity_names={"usa-fbi-cyd": "Cyber Division"})
+    one(rels, "usa-fbi-cyd", "pol-police")
+
+
 def test_appreciating_the_cooperation_provided_by_authorities_thanks_them(nlp):
     """justice.gov (W.D. Wash.), ShinyHunters: "appreciates" is thanks; the helpers hang
     on the participle "provided by"."""
@@ -683,3 +711,79 @@ def test_thanks_extended_to_partners_in_countries(nlp):
                               "Europol": EUROPOL})
     for partner in [*codes.values(), "int-europol"]:
         one(rels, "usa-doj", partner)
+
+
+# -- the document-level pair model ----------------------------------------------------
+def test_the_pair_model_ships_with_the_package_for_the_features_the_code_computes():
+    from corpus.relate import pairs
+
+    model = pairs.load_model(pairs.MODEL_FILE)
+    assert model is not None, "src/corpus/relate/data/pair_model.json is missing or stale"
+    assert set(model["weights"]) == set(pairs.FEATURES)
+    assert 0 < model["threshold"] <= model["threshold_more"] < 1
+    assert model["trained_on"] and not any("holdout" in name for name in model["trained_on"])
+
+
+def test_a_partner_named_in_a_later_sentence_is_paired_with_the_lead_agency(nlp):
+    """justice.gov (M.D. Fla.), Ivanov-Tolpintsev: US agencies lead in one sentence, three
+    Polish bodies cooperate in the next. The sentence reader pairs "this investigation"
+    (its lead) with the first bodies it reads; the pair model adds the rest, with the
+    sentence that states their part as evidence."""
+    text = ("Acting United States Attorney Karin Hoppmann announces the extradition of Glib "
+            "Oleksandr Ivanov-Tolpintsev in connection with charges of conspiracy. The "
+            "investigation was led by the Tampa Division of the Federal Bureau of Investigation, "
+            "the Internal Revenue Service—Criminal Investigation’s Tampa Field Office, and "
+            "Homeland Security Investigations - Tampa Division. This investigation also benefited "
+            "from foreign law enforcement cooperation by the Polish National Police, the Polish "
+            "Prosecutor’s Office, and the Polish Ministry of Justice.")
+    last = text[text.index("This investigation"):]
+    rels = relate(nlp, text, {
+        "United States Attorney": ("usa-usao-mdfl", "agency", "USA"),
+        "Tampa Division of the Federal Bureau of Investigation": ("usa-fbi-tampa", "agency", "USA"),
+        "FBI": FBI,
+        "Internal Revenue Service—Criminal Investigation’s Tampa Field Office": (
+            "usa-irsci-tampa", "agency", "USA"),
+        "IRS-CI": ("usa-irsci", "agency", "USA"),
+        "Homeland Security Investigations - Tampa Division": ("usa-hsi-tampa", "agency", "USA"),
+        "HSI": ("usa-hsi", "agency", "USA"),
+        "Polish National Police": ("pol-police", "agency", "POL"),
+        "Polish Prosecutor’s Office": ("pol-prosecutor", "agency", "POL"),
+        "Polish Ministry of Justice": ("pol-moj", "agency", "POL")},
+        parents={"usa-fbi-tampa": "usa-fbi", "usa-irsci-tampa": "usa-irsci",
+                 "usa-hsi-tampa": "usa-hsi"})
+    for body in ("pol-police", "pol-prosecutor", "pol-moj"):
+        rel = one(rels, "usa-fbi", body)
+        assert rel.evidence == last and text[rel.start_char:rel.end_char] == last
+    inferred = [r for r in rels if r.trigger.startswith("document:")]
+    assert inferred, "the pair model added nothing"
+    for rel in inferred:
+        assert rel.type == "general_cooperation" and not rel.directed
+        assert rel.source_id.startswith("usa-") and rel.target_id.startswith("pol-")
+        assert 0.5 <= rel.confidence <= 1.0 and rel.modality == "asserted"
+
+
+def test_pairs_are_kept_per_foreign_body_best_first():
+    from corpus.relate.pairs import select
+
+    groups = ["europol", "europol", "europol", "bka"]
+    probs = [0.55, 0.9, 0.6, 0.4]
+    # the best agency for Europol passes the first threshold; a second only the higher one
+    assert select(groups, probs, 0.5, 0.8) == [False, True, False, False]
+    assert select(groups, probs, 0.5, 0.58) == [False, True, True, False]
+    assert select(groups, probs, 0.3, 0.3) == [True, True, True, True]
+
+
+def test_tracing_collects_every_candidate_with_all_features(nlp):
+    from corpus.relate import pairs
+
+    text = ("The investigation was led by the Federal Bureau of Investigation. The Justice "
+            "Department thanks the Dutch National Police and Eurojust for their assistance.")
+    with pairs.tracing() as trace:
+        relate(nlp, text, {"Federal Bureau of Investigation": FBI,
+                           "Justice Department": ("usa-doj", "agency", "USA"),
+                           "Dutch National Police": ("nld-police", "agency", "NLD"),
+                           "Eurojust": ("int-eurojust", "agency", None)})
+    assert trace, "no candidate pair traced"
+    for doc_id, home, foreign, features in trace:
+        assert doc_id == "doc" and set(features) == set(pairs.FEATURES)
+        assert home in ("usa-fbi", "usa-doj") and foreign in ("nld-police", "int-eurojust")

@@ -18,9 +18,10 @@ from typing import Mapping, Sequence
 from corpus.records import RELATION_TYPES, DateMention, Entity, Mention, Relation, stable_id
 from corpus.relate import frames as fr
 from corpus.relate import lexicon as lx
+from corpus.relate import pairs
 from corpus.relate.modality import is_critical, modality_of
 
-RELATE_VERSION = "3"
+RELATE_VERSION = "4"
 RELATOR_VERSION = RELATE_VERSION      # the skeleton's name, kept for old imports
 
 ACTOR_KINDS = ("agency", "country", "organization")
@@ -99,7 +100,50 @@ def find_relations(doc, mentions: Sequence[Mention], entities: Mapping[str, Enti
                 start_char=start, end_char=start + len(evidence), event_date=event_date,
                 confidence=cand.confidence, modality=mood, critical=critical,
                 trigger=cand.trigger.text)
+    for rel in _document_pairs(doc, by_sentence, ctx, entities, relations.values(),
+                               doc_id=doc_id, published=published,
+                               date_mentions=date_mentions):
+        relations[("document", rel.source_id, rel.target_id)] = rel
     return list(relations.values())
+
+
+def _document_pairs(doc, by_sentence, ctx: DocContext, entities: Mapping[str, Entity],
+                    found, *, doc_id: str, published: date | None,
+                    date_mentions: Sequence[DateMention]) -> list[Relation]:
+    """Ties the document states across sentences, as the pair model scores them
+    (:mod:`corpus.relate.pairs`)."""
+    model = pairs.load_model(pairs.MODEL_FILE)
+    if model is None and not pairs.tracing_active():
+        return []
+    paired: dict[frozenset, set[str]] = {}
+    for r in found:
+        paired.setdefault(frozenset((r.source_id, r.target_id)), set()).add(
+            (r.trigger or "").lower())
+    scored = pairs.candidates(
+        doc, by_sentence, home_code=ctx.home_code, lead=ctx.lead, owner=ctx.owner,
+        entities=entities, international=ctx.international, paired=paired, doc_id=doc_id,
+        acceptable=lambda a, b: _acceptable(Candidate(a, b, "", False, 0.0, None), entities))
+    if model is None or not scored:
+        return []
+    probs = [pairs.probability(c.features, model) for c in scored]
+    keep = pairs.select([c.foreign for c in scored], probs, model["threshold"],
+                        model["threshold_more"])
+    out = []
+    for cand, p, kept in zip(scored, probs, keep):
+        if not kept:
+            continue
+        sent = cand.sentence
+        evidence = sent.text.strip()
+        start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+        out.append(Relation(
+            relation_id=stable_id("relation", doc_id, cand.home, cand.foreign, "document"),
+            doc_id=doc_id, source_id=cand.home, target_id=cand.foreign,
+            type=cand.type, directed=RELATION_TYPES[cand.type], evidence=evidence,
+            start_char=start, end_char=start + len(evidence),
+            event_date=_event_date(sent, date_mentions) or published,
+            confidence=round(p, 3), modality="asserted", critical=is_critical(sent.text),
+            trigger=f"document:{cand.cue}"))
+    return out
 
 
 # -- actors -----------------------------------------------------------------
@@ -146,6 +190,25 @@ def _actors_by_sentence(doc, mentions, entities) -> dict[int, list[fr.Actor]]:
 
 _LOCAL_OFFICE = re.compile(r"\bfield (office|division)\b|\bresident (agency|office)\b"
                            r"|-fo-", re.I)
+# "Tampa Division of the FBI", "the FBI's Tampa Division": a division named after a place
+_PLACE_DIVISION = re.compile(r"^(?:the )?(?:FBI(?:'s|’s)? )?([A-Z][a-z]+(?: [A-Z][a-z]+)?) "
+                             r"Division(?: of the (?:FBI|Federal Bureau of Investigation))?$")
+_FUNCTION_WORDS = {"cyber", "criminal", "counterterrorism", "counterintelligence", "operational",
+                   "laboratory", "technology", "investigative", "intelligence", "training",
+                   "security", "finance", "financial", "information", "international", "violent",
+                   "organized", "narcotics", "weapons", "records", "national", "special",
+                   "victim", "science", "critical", "civil", "tax", "antitrust", "fraud",
+                   "environment", "consumer", "appellate", "justice", "identity", "money"}
+
+
+def _is_local_office(entity: Entity) -> bool:
+    for name in (entity.name, *entity.aliases, entity.kb_id or ""):
+        if _LOCAL_OFFICE.search(name):
+            return True
+        place = _PLACE_DIVISION.match(name)
+        if place and not {w.lower() for w in place.group(1).split()} & _FUNCTION_WORDS:
+            return True
+    return False
 
 
 def _acting_entity(entity_id: str, entities: Mapping[str, Entity]) -> str:
@@ -160,8 +223,7 @@ def _acting_entity(entity_id: str, entities: Mapping[str, Entity]) -> str:
         if ent is None or not ent.parent_id or ent.parent_id not in entities:
             break
         parent = entities[ent.parent_id]
-        local = _LOCAL_OFFICE.search(ent.name) or _LOCAL_OFFICE.search(ent.kb_id or "")
-        if not local and not _LOCAL_OFFICE.search(parent.name):
+        if not _is_local_office(ent) and not _LOCAL_OFFICE.search(parent.name):
             break                          # a unit in its own right, or a unit of a unit
         current = parent.entity_id
     return current

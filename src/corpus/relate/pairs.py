@@ -1,0 +1,349 @@
+"""Document-level pairing: the home agencies of a release and the foreign bodies it
+says helped.
+
+The sentence reader of :mod:`corpus.relate` states a relation only where the parse
+joins two actors through a cooperation predicate. Releases often state the tie across
+sentences instead: "The FBI investigated the case. ... The Justice Department thanks
+the Dutch National Police and Europol for their assistance." This module scores every
+(home agency, foreign body) pair the reader left unpaired with a logistic model over
+document features (is the agency the lead, is the foreign body named in a sentence of
+assistance or thanks, is it listed beside a body already paired with the agency ...)
+trained on the hand-made gold (``benchmarks/train_pair_model.py``). A pair over the
+model's threshold becomes a ``general_cooperation`` relation (``training``, home agency
+to foreign body, when its evidence speaks of training) whose evidence is the sentence
+that states the foreign body's part, with ``trigger`` ``document:<cue>`` so analysts
+can tell these inferred ties from those a single sentence states, and the model's
+probability as its confidence.
+"""
+from __future__ import annotations
+
+import dataclasses
+import functools
+import json
+import math
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib import resources
+from typing import Iterator, Mapping, Sequence
+
+from corpus.records import Entity
+from corpus.relate import frames as fr
+
+MODEL_FILE = "pair_model.json"
+
+# words that say a body took part or helped, in the sentence that names it
+CUE_WORDS = frozenset({
+    "assist", "assistance", "support", "help", "cooperation", "cooperate", "cooperative",
+    "collaboration", "collaborate", "coordination", "coordinate", "partner", "partnership",
+    "contribution", "contribute", "participate", "participation", "joint", "jointly",
+    "conjunction", "together", "valuable", "invaluable", "critical", "instrumental",
+    "effort", "work", "provide", "aid"})
+THANK_WORDS = frozenset({"thank", "thanks", "gratitude", "appreciate", "appreciation",
+                         "acknowledge", "commend", "recognize"})
+# words that, governing a name within a few dependency hops, say that body helped
+HELP_HEADS = frozenset({
+    "assist", "assistance", "support", "help", "cooperation", "cooperate", "collaboration",
+    "collaborate", "coordination", "coordinate", "partner", "partnership", "contribution",
+    "contribute", "participate", "participation", "conjunction", "aid", "alongside",
+    "with", "involve", "include", "join"})
+LEAD_HEADS = frozenset({"investigate", "investigation", "lead", "conduct", "prosecute",
+                        "handle", "announce"})
+# an evidence sentence with these words makes the tie training (the home agency trains)
+TRAINING_WORDS = frozenset({"train", "training", "trainer", "course", "mentor", "mentoring",
+                            "workshop", "seminar", "academy", "curriculum", "instructor"})
+_THANK_STEMS = ("thank", "gratitude", "appreciat", "acknowledg", "commend", "recogni")
+ARREST_WORDS = frozenset({"arrest", "apprehend", "detain", "custody", "locate", "reside",
+                          "live", "flee", "extradite", "extradition", "national", "citizen"})
+
+FEATURES = (
+    "bias", "f_paired_elsewhere", "h_paired_elsewhere", "list_mate_paired", "h_lead",
+    "h_first_lead", "h_owner", "h_share", "f_cue", "f_thank", "co_sentence", "co_cue",
+    "f_country", "f_international", "f_organization", "f_agency", "f_arrest_only",
+    "f_late", "f_quoted_only", "n_foreign_log", "n_home_log", "f_mentions_log",
+    "h_in_cue_sentence_of_f", "h_subject_somewhere", "f_near_help", "f_near_thank",
+    "h_near_lead", "f_modifier_only", "f_country_paired", "other_home_in_cue_sentence",
+    "n_lead_log", "h_rank_log", "same_list", "f_paired_via_thanks")
+
+_TRACE: list | None = None
+
+
+@dataclass(slots=True)
+class PairCandidate:
+    home: str
+    foreign: str
+    features: dict[str, float]
+    sentence: object                   # the spaCy span chosen as evidence
+    cue: str
+    type: str = "general_cooperation"  # "training" (home trains foreign) when the evidence says
+
+
+@dataclass(slots=True)
+class _Sentence:
+    span: object
+    ids: set[str]
+    words: set[str]
+    quoted: bool
+    position: float                    # 0 at the document's start, 1 at its end
+    subjects: set[str]                 # entity ids standing as a clause subject
+
+
+@contextmanager
+def tracing() -> Iterator[list]:
+    """Collect ``(doc_id, home, foreign, features)`` of every candidate pair while the
+    block runs (what the training script labels against gold)."""
+    global _TRACE
+    saved, _TRACE = _TRACE, []
+    try:
+        yield _TRACE
+    finally:
+        _TRACE = saved
+
+
+def tracing_active() -> bool:
+    return _TRACE is not None
+
+
+@functools.lru_cache(maxsize=4)
+def load_model(name: str = MODEL_FILE) -> dict | None:
+    """The trained weights and thresholds shipped with the package; None when the file
+    is absent or was trained on another feature set."""
+    try:
+        text = resources.files("corpus.relate").joinpath("data", name).read_text("utf-8")
+    except (FileNotFoundError, OSError):
+        return None
+    model = json.loads(text)
+    if set(model.get("weights", {})) != set(FEATURES):
+        return None                    # weights of another feature set: do not guess
+    return model
+
+
+def probability(features: Mapping[str, float], model: Mapping) -> float:
+    z = sum(model["weights"][name] * ((features.get(name, 0.0) - model["mean"][name])
+                                      / model["scale"][name]) for name in FEATURES)
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def candidates(doc, by_sentence: Mapping[int, Sequence[fr.Actor]], *, home_code: str | None,
+               lead: Sequence[str], owner: str | None, entities: Mapping[str, Entity],
+               international: Sequence[str], paired: Mapping[frozenset, set[str]],
+               acceptable, doc_id: str = "") -> list[PairCandidate]:
+    """Every (home agency, foreign body) pair of a document that the sentence reader did
+    not pair, with its features."""
+    if not home_code:
+        return []
+    by_sentence = {start: [dataclasses.replace(a, entity_ids=tuple(dict.fromkeys(
+        _pair_actor(e, entities) for e in a.entity_ids))) for a in actors]
+        for start, actors in by_sentence.items()}   # "FBI Charlotte" is paired as the FBI
+    sentences = _sentences(doc, by_sentence)
+    if not sentences:
+        return []
+    counts: dict[str, int] = {}
+    for s in sentences:
+        for e in s.ids:
+            counts[e] = counts.get(e, 0) + 1
+    home = [e for e in counts if entities[e].kind == "agency" and entities[e].country == home_code]
+    foreign = [e for e in counts if _is_foreign(entities[e], home_code, international)]
+    if not home or not foreign:
+        return []
+    home_total = sum(counts[h] for h in home)
+    rank = {h: i for i, h in enumerate(sorted(home, key=lambda h: (-counts[h], h)))}
+    paired_with: dict[str, set[str]] = {}
+    for pair in paired:
+        if len(pair) == 2:
+            a, b = tuple(pair)
+            paired_with.setdefault(a, set()).add(b)
+            paired_with.setdefault(b, set()).add(a)
+    lists = _list_mates(doc, by_sentence)
+    near = _near_heads(doc, by_sentence)
+    paired_countries = {h: {entities[o].country for o in paired_with.get(h, ())
+                            if o in foreign and entities[o].country} for h in home}
+    out: list[PairCandidate] = []
+    for f in foreign:
+        f_sents = [s for s in sentences if f in s.ids]
+        cue_sents = [s for s in f_sents if s.words & (CUE_WORDS | THANK_WORDS)]
+        kind = entities[f].kind
+        modifier_only = float(f in _modifier_only(doc, by_sentence, f))
+        for h in home:
+            if frozenset((h, f)) in paired or not acceptable(h, f):
+                continue
+            co = [s for s in f_sents if h in s.ids]
+            features = {
+                "bias": 1.0,
+                "f_paired_elsewhere": float(any(
+                    o != h and o in home for o in paired_with.get(f, ()))),
+                "h_paired_elsewhere": float(any(
+                    o in foreign for o in paired_with.get(h, ()))),
+                "list_mate_paired": float(any(
+                    m in paired_with.get(h, ()) for m in lists.get(f, ()))),
+                "h_lead": float(h in lead),
+                "h_first_lead": float(bool(lead) and h == lead[0]),
+                "h_owner": float(h == owner),
+                "h_share": counts[h] / home_total,
+                "f_cue": float(bool(cue_sents)),
+                "f_thank": float(any(s.words & THANK_WORDS for s in f_sents)),
+                "co_sentence": float(bool(co)),
+                "co_cue": float(any(s.words & (CUE_WORDS | THANK_WORDS) for s in co)),
+                "f_country": float(kind == "country"),
+                "f_international": float(f in international),
+                "f_organization": float(kind == "organization"),
+                "f_agency": float(kind == "agency" and f not in international),
+                "f_arrest_only": float(all(s.words & ARREST_WORDS and not
+                                           s.words & (CUE_WORDS | THANK_WORDS)
+                                           for s in f_sents)),
+                "f_late": float(min(s.position for s in f_sents) > 0.6),
+                "f_quoted_only": float(bool(cue_sents) and all(s.quoted for s in cue_sents)),
+                "n_foreign_log": math.log1p(len(foreign)),
+                "n_home_log": math.log1p(len(home)),
+                "f_mentions_log": math.log1p(len(f_sents)),
+                "h_in_cue_sentence_of_f": float(any(h in s.ids for s in cue_sents)),
+                "h_subject_somewhere": float(any(h in s.subjects for s in sentences)),
+                "f_near_help": float(bool(near.get(f, set()) & HELP_HEADS)),
+                "f_near_thank": float(bool(near.get(f, set()) & THANK_WORDS)),
+                "h_near_lead": float(bool(near.get(h, set()) & LEAD_HEADS)),
+                "f_modifier_only": modifier_only,
+                "f_country_paired": float(bool(entities[f].country) and
+                                          entities[f].country in paired_countries[h]),
+                "other_home_in_cue_sentence": float(any(
+                    o != h and o in s.ids for s in cue_sents for o in home)),
+                "n_lead_log": math.log1p(len(lead)),
+                "h_rank_log": math.log1p(rank[h]),
+                "same_list": float(h in lists.get(f, ())),
+                "f_paired_via_thanks": float(any(
+                    t.startswith(_THANK_STEMS) for o in paired_with.get(f, ())
+                    if o != h and o in home for t in paired[frozenset((o, f))])),
+            }
+            if not _plausible(features):
+                continue
+            best = _evidence(co, cue_sents, f_sents)
+            cue = sorted(best.words & (THANK_WORDS | CUE_WORDS))
+            kind_of_tie = "training" if best.words & TRAINING_WORDS else "general_cooperation"
+            out.append(PairCandidate(h, f, features, best.span, cue[0] if cue else "named",
+                                     kind_of_tie))
+    if _TRACE is not None:
+        _TRACE.extend((doc_id, c.home, c.foreign, c.features) for c in out)
+    return out
+
+
+def _plausible(x: Mapping[str, float]) -> bool:
+    """A pair worth scoring: an agency that leads, owns the release, is a subject or
+    shares a sentence of help with the foreign body, and a foreign body the text names
+    in a sentence of help or thanks or lists beside a partner."""
+    home_ok = (x["h_lead"] or x["h_owner"] or x["h_in_cue_sentence_of_f"]
+               or x["h_near_lead"] or x["h_subject_somewhere"])
+    foreign_ok = x["f_near_help"] or x["f_near_thank"] or x["list_mate_paired"] or x["f_cue"]
+    return bool(home_ok and foreign_ok)
+
+
+def select(groups: Sequence[str], probs: Sequence[float], threshold: float,
+           threshold_more: float) -> list[bool]:
+    """Which candidates to keep: per foreign body (``groups``), the best-scored home
+    agency when it reaches ``threshold``, others only when they reach ``threshold_more``
+    (a release that names one foreign partner seldom ties it to every US agency named)."""
+    best: dict[str, float] = {}
+    for g, p in zip(groups, probs):
+        best[g] = max(best.get(g, 0.0), p)
+    keep, first_taken = [], set()
+    for g, p in zip(groups, probs):
+        if p >= best[g] and g not in first_taken and p >= threshold:
+            first_taken.add(g)
+            keep.append(True)
+        else:
+            keep.append(p >= threshold_more and p >= threshold)
+    return keep
+
+
+def _pair_actor(entity_id: str, entities: Mapping[str, Entity]) -> str:
+    """A unit the knowledge base does not know ("FBI Charlotte") is paired as its parent
+    agency, as gold and analysts name the agency; known units (CCIPS, EC3) act as themselves."""
+    entity = entities[entity_id]
+    if not entity.kb_id and entity.parent_id in entities and entity.kind == "agency":
+        return entity.parent_id
+    return entity_id
+
+
+def _is_foreign(entity: Entity, home_code: str, international: Sequence[str]) -> bool:
+    if entity.entity_id in international:
+        return True
+    if entity.kind not in ("agency", "country", "organization"):
+        return False
+    return bool(entity.country) and entity.country != home_code
+
+
+def _sentences(doc, by_sentence: Mapping[int, Sequence[fr.Actor]]) -> list[_Sentence]:
+    n = max(len(doc.text), 1)
+    out = []
+    for sent in doc.sents:
+        actors = [a for a in by_sentence.get(sent.start, []) if not a.resolved]
+        if not actors:
+            continue
+        words = {fr.lemma(t) for t in sent} | {t.lower_ for t in sent}
+        text = sent.text
+        quoted = text.count("\u201c") + text.count('"') > 0 and (
+            text.lstrip().startswith(("\u201c", '"')) or "said" in words or "say" in words)
+        subjects = {e for a in actors for e in a.entity_ids
+                    if doc[a.root].dep_ in ("nsubj", "nsubjpass")
+                    or doc[a.root].head.dep_ == "agent"}
+        out.append(_Sentence(sent, {e for a in actors for e in a.entity_ids}, words, quoted,
+                             sent.start_char / n, subjects))
+    return out
+
+
+def _list_mates(doc, by_sentence: Mapping[int, Sequence[fr.Actor]]) -> dict[str, set[str]]:
+    """Entities named in one coordinated list ("A, B and C") with each other."""
+    mates: dict[str, set[str]] = {}
+    for actors in by_sentence.values():
+        groups: dict[int, set[str]] = {}
+        for a in actors:
+            if a.resolved:
+                continue
+            tok = doc[a.root]
+            for _ in range(12):
+                if tok.dep_ not in ("conj", "appos") or tok.head is tok:
+                    break
+                tok = tok.head
+            groups.setdefault(tok.i, set()).update(a.entity_ids)
+        for ids in groups.values():
+            for e in ids:
+                mates.setdefault(e, set()).update(ids - {e})
+    return mates
+
+
+def _near_heads(doc, by_sentence: Mapping[int, Sequence[fr.Actor]],
+                hops: int = 5) -> dict[str, set[str]]:
+    """entity id -> the lemmas of the words that govern its names within ``hops``
+    dependency steps ("with the assistance of X": assistance, with)."""
+    out: dict[str, set[str]] = {}
+    for actors in by_sentence.values():
+        for a in actors:
+            if a.resolved:
+                continue
+            words: set[str] = set()
+            tok = doc[a.root]
+            for _ in range(hops):
+                if tok.head is tok:
+                    break
+                tok = tok.head
+                words.add(fr.lemma(tok))
+                words.add(tok.lower_)
+            for e in a.entity_ids:
+                out.setdefault(e, set()).update(words)
+    return out
+
+
+def _modifier_only(doc, by_sentence: Mapping[int, Sequence[fr.Actor]], entity_id: str) -> set[str]:
+    """{entity_id} when every name of it modifies a noun ("Russian hackers", "a Nigerian
+    national"), else an empty set."""
+    roots = [doc[a.root] for actors in by_sentence.values() for a in actors
+             if not a.resolved and entity_id in a.entity_ids]
+    if roots and all(t.dep_ in ("amod", "compound", "nmod", "poss") or t.pos_ == "ADJ"
+                     for t in roots):
+        return {entity_id}
+    return set()
+
+
+def _evidence(co: list[_Sentence], cue: list[_Sentence], named: list[_Sentence]) -> _Sentence:
+    both = [s for s in co if s in cue]
+    for group in (both, cue, co, named):
+        if group:
+            return group[0]
+    raise ValueError("a foreign body without a sentence")
