@@ -135,13 +135,14 @@ def _document_pairs(doc, by_sentence, ctx: DocContext, entities: Mapping[str, En
         sent = cand.sentence
         evidence = sent.text.strip()
         start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+        cue = next((t for t in sent if cand.cue in (t.lower_, fr.lemma(t))), sent.root)
         out.append(Relation(
             relation_id=stable_id("relation", doc_id, cand.home, cand.foreign, "document"),
             doc_id=doc_id, source_id=cand.home, target_id=cand.foreign,
             type=cand.type, directed=RELATION_TYPES[cand.type], evidence=evidence,
             start_char=start, end_char=start + len(evidence),
             event_date=_event_date(sent, date_mentions) or published,
-            confidence=round(p, 3), modality="asserted", critical=is_critical(sent.text),
+            confidence=round(p, 3), modality=modality_of(cue), critical=is_critical(sent.text),
             trigger=f"document:{cand.cue}"))
     return out
 
