@@ -787,3 +787,35 @@ def test_tracing_collects_every_candidate_with_all_features(nlp):
     for doc_id, home, foreign, features in trace:
         assert doc_id == "doc" and set(features) == set(pairs.FEATURES)
         assert home in ("usa-fbi", "usa-doj") and foreign in ("nld-police", "int-eurojust")
+
+
+def test_a_country_named_as_the_source_of_the_threat_is_not_a_partner(nlp):
+    """fbi.gov, Russian government employees charged: Russia is named beside "partners" and
+    "help" but as the threat; neither the reader nor the pair model makes it a partner."""
+    text = ("An FBI special agent who investigated the case said they found no evidence that the "
+            "hackers took any sensitive data of intelligence value. The first is to help the "
+            "American public better understand the ongoing threat from cyber actors supported by "
+            "Russia. “The FBI, along with our federal and international partners, is "
+            "laser-focused on countering the significant cyber threat Russia poses to our "
+            "critical infrastructure.”")
+    rels = relate(nlp, text, {"FBI": FBI, "Russia": country("RUS")})
+    assert not [r for r in rels if "RUS" in (r.source_id, r.target_id)], rels
+
+
+def test_the_services_and_state_behind_a_hacking_campaign_are_not_partners(settings):
+    """fbi.gov, Russian government employees charged: the FBI names the GRU, the FSB and
+    the Russian Ministry of Defense beside "partners" and "critical" as the attackers. The
+    whole release, through the real extraction, pairs the FBI with none of them."""
+    from corpus.extract import extract_batch
+
+    if not DEV_JSONL.exists():
+        pytest.skip("the shared development corpus is not here")
+    with DEV_JSONL.open(encoding="utf-8") as fh:
+        record = next(json.loads(line) for line in fh
+                      if "russian-government-employees-charged-in-hacking" in line)
+    result = extract_batch([{"doc_id": "d", "text": record["text"], "title": record["title"],
+                             "published": None, "language": "en"}], settings)
+    country = {e.entity_id: e.country for e in result.entities}
+    russian = [r for r in result.relations
+               if "RUS" in (country.get(r.source_id), country.get(r.target_id))]
+    assert not russian, russian

@@ -122,6 +122,7 @@ def _document_pairs(doc, by_sentence, ctx: DocContext, entities: Mapping[str, En
     scored = pairs.candidates(
         doc, by_sentence, home_code=ctx.home_code, lead=ctx.lead, owner=ctx.owner,
         entities=entities, international=ctx.international, paired=paired, doc_id=doc_id,
+        security_services=_security_services(entities),
         acceptable=lambda a, b: _acceptable(Candidate(a, b, "", False, 0.0, None), entities))
     if model is None or not scored:
         return []
@@ -191,6 +192,19 @@ def _actors_by_sentence(doc, mentions, entities) -> dict[int, list[fr.Actor]]:
 
 _LOCAL_OFFICE = re.compile(r"\bfield (office|division)\b|\bresident (agency|office)\b"
                            r"|-fo-", re.I)
+def _security_services(entities: Mapping[str, Entity]) -> frozenset[str]:
+    """Entity ids of intelligence and military bodies, as the knowledge base files them."""
+    kb = _knowledge_base()
+    if kb is None:
+        return frozenset()
+    out = set()
+    for eid, ent in entities.items():
+        entry = kb.by_id.get(ent.kb_id) if ent.kb_id else None
+        if entry is not None and entry.category in ("intelligence", "military"):
+            out.add(eid)
+    return frozenset(out)
+
+
 # "Tampa Division of the FBI", "the FBI's Tampa Division": a division named after a place
 _PLACE_DIVISION = re.compile(r"^(?:the )?(?:FBI(?:'s|’s)? )?([A-Z][a-z]+(?: [A-Z][a-z]+)?) "
                              r"Division(?: of the (?:FBI|Federal Bureau of Investigation))?$")

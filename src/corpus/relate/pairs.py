@@ -45,7 +45,14 @@ HELP_HEADS = frozenset({
     "assist", "assistance", "support", "help", "cooperation", "cooperate", "collaboration",
     "collaborate", "coordination", "coordinate", "partner", "partnership", "contribution",
     "contribute", "participate", "participation", "conjunction", "aid", "alongside",
-    "with", "involve", "include", "join"})
+    "involve", "join", "work"})
+# words that, governing a name, make it the source or scene of the crime
+CRIME_HEADS = frozenset({
+    "threat", "theft", "attack", "scheme", "hacker", "hack", "malware", "ransomware",
+    "violation", "sanction", "indictment", "indict", "charge", "conspire", "conspiracy",
+    "conspirator", "co-conspirator", "defendant", "launder", "laundering", "intrusion",
+    "espionage", "base", "originate", "sponsor", "pose", "target", "officer", "employee",
+    "unit", "agent", "actor", "criminal", "national", "citizen"})
 LEAD_HEADS = frozenset({"investigate", "investigation", "lead", "conduct", "prosecute",
                         "handle", "announce"})
 # an evidence sentence with these words makes the tie training (the home agency trains)
@@ -62,7 +69,8 @@ FEATURES = (
     "f_late", "f_quoted_only", "n_foreign_log", "n_home_log", "f_mentions_log",
     "h_in_cue_sentence_of_f", "h_subject_somewhere", "f_near_help", "f_near_thank",
     "h_near_lead", "f_modifier_only", "f_country_paired", "other_home_in_cue_sentence",
-    "n_lead_log", "h_rank_log", "same_list", "f_paired_via_thanks")
+    "n_lead_log", "h_rank_log", "same_list", "f_paired_via_thanks", "f_near_crime",
+    "f_security_service")
 
 _TRACE: list | None = None
 
@@ -126,9 +134,11 @@ def probability(features: Mapping[str, float], model: Mapping) -> float:
 def candidates(doc, by_sentence: Mapping[int, Sequence[fr.Actor]], *, home_code: str | None,
                lead: Sequence[str], owner: str | None, entities: Mapping[str, Entity],
                international: Sequence[str], paired: Mapping[frozenset, set[str]],
-               acceptable, doc_id: str = "") -> list[PairCandidate]:
+               acceptable, security_services: frozenset[str] = frozenset(),
+               doc_id: str = "") -> list[PairCandidate]:
     """Every (home agency, foreign body) pair of a document that the sentence reader did
-    not pair, with its features."""
+    not pair, with its features. ``security_services`` are the entity ids of intelligence
+    and military bodies (the knowledge base's categories), paired only when thanked."""
     if not home_code:
         return []
     by_sentence = {start: [dataclasses.replace(a, entity_ids=tuple(dict.fromkeys(
@@ -155,6 +165,7 @@ def candidates(doc, by_sentence: Mapping[int, Sequence[fr.Actor]], *, home_code:
             paired_with.setdefault(b, set()).add(a)
     lists = _list_mates(doc, by_sentence)
     near = _near_heads(doc, by_sentence)
+    near_crime = _near_heads(doc, by_sentence, hops=3)
     paired_countries = {h: {entities[o].country for o in paired_with.get(h, ())
                             if o in foreign and entities[o].country} for h in home}
     out: list[PairCandidate] = []
@@ -199,6 +210,8 @@ def candidates(doc, by_sentence: Mapping[int, Sequence[fr.Actor]], *, home_code:
                 "h_subject_somewhere": float(any(h in s.subjects for s in sentences)),
                 "f_near_help": float(bool(near.get(f, set()) & HELP_HEADS)),
                 "f_near_thank": float(bool(near.get(f, set()) & THANK_WORDS)),
+                "f_near_crime": float(bool(near_crime.get(f, set()) & CRIME_HEADS)),
+                "f_security_service": float(f in security_services),
                 "h_near_lead": float(bool(near.get(h, set()) & LEAD_HEADS)),
                 "f_modifier_only": modifier_only,
                 "f_country_paired": float(bool(entities[f].country) and
@@ -230,7 +243,16 @@ def _plausible(x: Mapping[str, float]) -> bool:
     in a sentence of help or thanks or lists beside a partner."""
     home_ok = (x["h_lead"] or x["h_owner"] or x["h_in_cue_sentence_of_f"]
                or x["h_near_lead"] or x["h_subject_somewhere"])
-    foreign_ok = x["f_near_help"] or x["f_near_thank"] or x["list_mate_paired"] or x["f_cue"]
+    named_helping = x["f_near_help"] or x["f_near_thank"] or x["list_mate_paired"]
+    # a country is more often the scene or source of the crime than a partner: only one
+    # the text governs by a word of help or thanks, or lists beside a partner, is scored
+    foreign_ok = named_helping or (x["f_cue"] and not x["f_country"])
+    if x["f_near_crime"] and (x["f_country"] or not named_helping):
+        return False                 # "the threat Russia poses", "GRU hackers"
+    if x["f_security_service"] and not (x["f_near_thank"] or x["list_mate_paired"]):
+        return False                 # an intelligence or military body: only when thanked
+    if x["f_country"] and x["f_modifier_only"]:
+        return False                 # "the United Kingdom's National Crime Agency"
     return bool(home_ok and foreign_ok)
 
 
@@ -278,8 +300,7 @@ def _sentences(doc, by_sentence: Mapping[int, Sequence[fr.Actor]]) -> list[_Sent
             continue
         words = {fr.lemma(t) for t in sent} | {t.lower_ for t in sent}
         text = sent.text
-        quoted = text.count("\u201c") + text.count('"') > 0 and (
-            text.lstrip().startswith(("\u201c", '"')) or "said" in words or "say" in words)
+        quoted = text.lstrip().startswith(("\u201c", '"'))      # a quote, not the narrative
         subjects = {e for a in actors for e in a.entity_ids
                     if doc[a.root].dep_ in ("nsubj", "nsubjpass")
                     or doc[a.root].head.dep_ == "agent"}
