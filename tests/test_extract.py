@@ -329,3 +329,61 @@ def test_non_breaking_hyphen_does_not_hide_a_name(settings):
     mention = next(m for m in extraction.mentions if m.entity_id == icitap.entity_id)
     assert text[mention.start_char:mention.end_char] == "ICITAP"
     assert ("h", "Colombia") in found
+
+
+def test_nationality_word_before_a_list_is_every_members_country(settings):
+    # usao-mdfl, Pankov / NLBrute: "Georgian" qualifies the three bodies, and the
+    # rule that reads "Georgia" as the U.S. state does not touch the adjective
+    text = ("This investigation also benefited from foreign law enforcement cooperation by "
+            "the Georgian Prosecutor General’s Office, Ministry of Justice, and Ministry of "
+            "Internal Affairs.")
+    # fbi.gov, Bugat/Dridex: the list after "the Moldovan ..." is Moldova's
+    moldova = ("Other agencies and organizations partnering in this effort include: "
+               "Spamhaus and the Moldovan General Inspectorate of Police Centre for Combating "
+               "Cyber Crime, the Prosecutor General’s Office Cyber Crimes Unit and the "
+               "Ministry of Interior Forensics Unit.")
+    # a country name used as a prefix is the name's own: "Bellevue Police" stays as it was
+    us = ("The case was investigated with assistance from the U.S. Postal Inspection "
+          "Service, U.S. Customs and Border Protection, and the Bellevue Police Department.")
+    extraction = extract_batch([_doc("g", text), _doc("m", moldova), _doc("u", us)], settings)
+    found, _ = _by_text(extraction)
+    assert found[("g", "Georgian Prosecutor General’s Office")].country == "GEO"
+    assert found[("g", "Ministry of Justice")].kb_id == "geo-moj"
+    assert found[("g", "Ministry of Internal Affairs")].kb_id == "geo-mia"
+    for name in ("Prosecutor General’s Office Cyber Crimes Unit",
+                 "Ministry of Interior Forensics Unit"):
+        assert (found[("m", name)].kind, found[("m", name)].country) == ("agency", "MDA")
+    assert found[("u", "Bellevue Police Department")].country is None
+
+
+def test_country_after_the_last_name_of_a_list(settings):
+    # justice.gov/opa, 911 S5 botnet: "of the Kingdom of Thailand" ends "A and the B", so
+    # the Office of the Attorney General is Thailand's, not the U.S. Attorney General's
+    thailand = ("The Department appreciates the significant assistance provided by the "
+                "Attorney-General’s Chambers of Singapore, Singapore Police Force (SPF), Royal "
+                "Thai Police, and the Office of the Attorney General and the Anti-Money "
+                "Laundering Office of the Kingdom of Thailand.")
+    # fbi.gov, U.S. citizen deported from Uganda: "in Uganda" closes the list
+    uganda = ("Attorney Hickton commended numerous agencies and organizations for conducting "
+              "the investigation leading to charges in this case, including the Directorate "
+              "of Public Prosecution, the Criminal Investigations and Intelligence Department, "
+              "the Special Investigations and Intelligence Unit, and Stanbic Bank in Uganda; "
+              "the U.S. Secret Service and the Federal Bureau of Investigation.")
+    # ic3/fbi: a long list of "X of France, ..., Y of Japan" gives each its own country
+    mixed = ("Direction Centrale de la Police aux Frontieres (PAF) of France, Squadra Mobile "
+             "Di Caserta and Italian National Police, National Police Agency of Japan.")
+    extraction = extract_batch([_doc("t", thailand), _doc("u", uganda), _doc("x", mixed)],
+                               settings)
+    found, _ = _by_text(extraction)
+    oag = found[("t", "Office of the Attorney General")]
+    assert (oag.kb_id, oag.country) == ("tha-oag", "THA")
+    assert found[("t", "Anti-Money Laundering Office of the Kingdom of Thailand")].kb_id \
+        == "tha-amlo"
+    assert found[("t", "Royal Thai Police")].kb_id == "tha-rtp"
+    for name in ("Directorate of Public Prosecution",
+                 "Criminal Investigations and Intelligence Department",
+                 "Special Investigations and Intelligence Unit"):
+        assert (found[("u", name)].kind, found[("u", name)].country) == ("agency", "UGA")
+    assert found[("u", "U.S. Secret Service")].country == "USA"
+    assert not any(e.country == "JPN" for (d, t), e in found.items()
+                   if d == "x" and "Italian" in t)

@@ -35,7 +35,7 @@ from corpus.dates import DATES_VERSION, find_dates
 from corpus.records import (DateMention, Entity, Extraction, Mention, Rejection, canonical_name,
                             stable_id)
 
-EXTRACT_VERSION = "4"          # bump when the rules change, so databases re-extract
+EXTRACT_VERSION = "5"          # bump when the rules change, so databases re-extract
 STAGE = "extract"
 
 # One place to configure the domain components (a user swaps the KB by path here or
@@ -824,6 +824,10 @@ class Resolver:
             entry = kb.lookup(span.text, country=code or (owner_res.country if owner_res
                                                           and owner_res.kind == "country"
                                                           else None), kinds=("agency",))
+            if entry is None and code is not None and (cs, ce) != (c.start, c.end):
+                # "Anti-Money Laundering Office of the Kingdom of Thailand"
+                entry = kb.lookup(doc[cs:ce].text, country=code, kinds=("agency",))
+                entry = entry if entry is not None and entry.country == code else None
             if entry is None and doc_countries and c.extra.get("generic"):
                 for country in doc_countries:
                     entry = kb.lookup(span.text, country=country, kinds=("agency",))
@@ -888,14 +892,123 @@ class Resolver:
             if c.source == "kb":
                 chosen_kb.setdefault(c.start, []).append(c)
                 chosen_kb_end.setdefault(c.end, []).append(c)
+        listed: list[tuple[_Cand, Resolved]] = []
         for c in chosen:
             res = make(c)
             if res is None:
                 continue
             resolved_of[id(c)] = res
             out.append(res)
+            if not c.extra.get("nested"):
+                listed.append((c, res))
+        out = self._list_countries(doc, listed, out)
         out = self._acronyms(doc, out, acronyms, live)
         return out
+
+    # -- a country shared by a list of names -------------------------------------------
+    def _list_countries(self, doc: Doc, listed: list[tuple[_Cand, Resolved]],
+                        out: list[Resolved]) -> list[Resolved]:
+        """A country written once for a list of names is every member's: a nationality
+        word before the first ("the Georgian Prosecutor General’s Office, Ministry of
+        Justice, and Ministry of Internal Affairs") or "of <country>" / "in <country>"
+        after the last ("the Office of the Attorney General and the Anti-Money Laundering
+        Office of the Kingdom of Thailand"; "the Directorate of Public Prosecution, ...,
+        and Stanbic Bank in Uganda"). Members are names joined only by commas, "and" and
+        "the"; the walk stops at a member that names another country or is known without
+        this one."""
+        replaced: dict[int, Resolved] = {}
+        for i, (c, res) in enumerate(listed):
+            code, cs, ce = self._country_split(doc, c.start, c.end)
+            if code is not None and res.country == code and cs > c.start:
+                if not self._shared_adjective(doc, c.start, cs, code):
+                    continue            # "U.S. Secret Service": the country is the name's
+                steps = range(i + 1, len(listed))
+            elif code is not None and res.country == code and ce < c.end:
+                # "A and the B of Thailand": the name just before; a longer list of
+                # "X of France, Y, Z of Japan" gives each its own
+                steps = range(i - 1, max(-1, i - 2), -1)
+                if i and "and" not in {t.lower_ for t in doc[listed[i - 1][0].end:c.start]}:
+                    continue
+            else:
+                code = self._country_after(doc, c, listed[i + 1:])
+                if code is None:
+                    continue
+                steps = range(i - 1, -1, -1)
+            near = i
+            for j in steps:
+                a, b = sorted((near, j))
+                if not self._list_gap(doc, listed[a][0], listed[b][0]):
+                    break
+                member, current = listed[j]
+                current = replaced.get(id(current), current)
+                if member.kind == "organization" and current.country is None:
+                    near = j
+                    continue            # "..., and Stanbic Bank in Uganda"
+                found = self._in_country(doc, member, current, code)
+                if found is None:
+                    break
+                replaced[id(listed[j][1])] = found
+                near = j
+        if not replaced:
+            return out
+        return [replaced.get(id(r), r) for r in out]
+
+    def _shared_adjective(self, doc: Doc, start: int, core: int, code: str) -> bool:
+        """"Georgian ...", "Poland’s ...": a nationality word or a possessive country that
+        can qualify the names after it, not a country name used as a prefix ("U.S.")."""
+        if doc[core - 1].lower_ in ("'s", "’s"):
+            return True
+        country = self.kb.countries.get(code)
+        written = fold(doc[start:core].text)
+        return country is not None and any(fold(d) == written for d in country.demonyms)
+
+    @staticmethod
+    def _list_gap(doc: Doc, first: _Cand, second: _Cand) -> bool:
+        """Only list punctuation between two names: ", ", " and ", ", and the "."""
+        gap = doc[first.end:second.start]
+        words = [t.lower_ for t in gap]
+        return bool(words) and "\n" not in gap.text \
+            and all(w in (",", "and", "&", "the") for w in words) \
+            and any(w in (",", "and", "&") for w in words)
+
+    def _country_after(self, doc: Doc, c: _Cand,
+                       following: list[tuple[_Cand, Resolved]]) -> str | None:
+        """"... and Stanbic Bank in Uganda;": the country right after the last name."""
+        if c.end + 1 >= len(doc) or doc[c.end].lower_ != "in" or not following:
+            return None
+        nxt, res = following[0]
+        if nxt.start != c.end + 1 or res.kind != "country":
+            return None
+        after = doc[nxt.end].lower_ if nxt.end < len(doc) else ""
+        if after in ("and", "or", ",") and len(following) > 1 \
+                and following[1][1].kind == "country" and following[1][0].start <= nxt.end + 2:
+            return None             # "in Uganda and Kenya": no one country
+        return res.country
+
+    def _in_country(self, doc: Doc, c: _Cand, res: Resolved, code: str) -> Resolved | None:
+        """An agency of a list read with the list's country: its entry in that country,
+        or the unknown agency with that country; None when it names another one."""
+        if res.kind != "agency":
+            return None
+        if res.country == code:
+            return res
+        span = doc[c.start:c.end]
+        if any(self.kb.country_code(t.text) for t in span) \
+                or res.country is not None and res.kb_id is None:
+            return None             # "Italian National Police" names its own
+        if any(t.ent_type_ == "GPE" and not self.kb.country_code(t.text) for t in span):
+            return None             # "Tampa Field Office": a place of its own
+        entry = self.kb.lookup(span.text, country=code, kinds=("agency",))
+        if entry is not None and entry.country == code:
+            parent = entry.parent
+            return Resolved(res.start, res.end, res.text, "agency", "kb:" + entry.id,
+                            entry.name, entry.country, entry.id,
+                            ("kb:" + parent) if parent else None,
+                            "agency" if parent else None)
+        if res.kb_id is not None or res.parent_key is not None or not res.key.startswith("|"):
+            return None             # a known name ("FBI") or a unit of one stays as it is
+        return Resolved(res.start, res.end, res.text, "agency", code + res.key, res.name,
+                        code, None, res.parent_key, res.parent_kind)
 
     def _foreign_owner(self, doc: Doc, c: _Cand, entry,
                        chosen_kb_end: dict[int, list[_Cand]],
