@@ -108,9 +108,10 @@ def fit(rows, c: float = 0.5) -> dict:
     scale[scale == 0] = 1.0
     model = LogisticRegression(C=c, max_iter=2000, fit_intercept=False)
     model.fit((x - mean) / scale, y)
-    return {"weights": dict(zip(FEATURES, map(float, model.coef_[0]))),
-            "mean": dict(zip(FEATURES, map(float, mean))),
-            "scale": dict(zip(FEATURES, map(float, scale)))}
+    def rounded(values):        # 8 significant digits: the file does not churn on float noise
+        return dict(zip(FEATURES, (float(f"{v:.8g}") for v in values)))
+
+    return {"weights": rounded(model.coef_[0]), "mean": rounded(mean), "scale": rounded(scale)}
 
 
 def stage_scores(s: dict, probs: list[float], threshold: tuple[float, float]
