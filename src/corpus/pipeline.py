@@ -313,10 +313,10 @@ def extract_version() -> str:
     """What made a document's entities and relations: a change to any part reprocesses it."""
     from corpus.extract import EXTRACT_VERSION
     from corpus.knowledge import DATA_DIR
-    from corpus.relate import RELATE_VERSION
+    from corpus.relate import RELATE_VERSION, pairs
 
     kb = (DATA_DIR / "VERSION").read_text(encoding="utf-8").strip()
-    return f"{EXTRACT_VERSION}+relate{RELATE_VERSION}+{kb}"
+    return f"{EXTRACT_VERSION}+relate{RELATE_VERSION}.{pairs.model_fingerprint()}+{kb}"
 
 
 def _doc_label(doc: dict[str, Any]) -> str:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
 import json
 import math
 from contextlib import contextmanager
@@ -123,6 +124,16 @@ def load_model(name: str = MODEL_FILE) -> dict | None:
     if set(model.get("weights", {})) != set(FEATURES):
         return None                    # weights of another feature set: do not guess
     return model
+
+
+def model_fingerprint(name: str = MODEL_FILE) -> str:
+    """A short digest of the shipped model file ("none" without one): part of the stage
+    version, so a retrained model makes databases re-run the relation stage."""
+    try:
+        data = resources.files("corpus.relate").joinpath("data", name).read_bytes()
+    except (FileNotFoundError, OSError):
+        return "none"
+    return hashlib.blake2b(data, digest_size=4).hexdigest()
 
 
 def probability(features: Mapping[str, float], model: Mapping) -> float:
