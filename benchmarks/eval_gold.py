@@ -19,7 +19,8 @@ DEV_JSONL = REPO.parent / "shared" / "corpus" / "press-releases" / "dev.jsonl"
 GOLD = [REPO.parent / "shared" / "gold" / "dev_gold.json",
         *(REPO / "data" / "gold" / name for name in ("extra_gold.json", "dev2_gold.json",
                                                       "dev3_gold.json", "dev4_gold.json",
-                                                      "dev5_gold.json", "dev6_gold.json"))]
+                                                      "dev5_gold.json", "dev6_gold.json",
+                                                      "dev7_gold.json"))]
 
 
 def build(gold_paths: list[Path], db: str, dev: Path = DEV_JSONL):
