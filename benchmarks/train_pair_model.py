@@ -120,7 +120,8 @@ def stage_scores(s: dict, probs: list[float], threshold: tuple[float, float]
     what ``pairs.select`` keeps at ``threshold`` to what the sentence reader found."""
     from corpus.relate.pairs import select
 
-    keep = select([r[4] for r in s["rows"]], probs, *threshold)
+    keep = select([r[4] for r in s["rows"]], probs, *threshold,
+                  [bool(r[0]["h_subject_over_f"]) for r in s["rows"]])
     new_hits, fp = set(), 0
     for (_, label, index, _, _), p, kept in zip(s["rows"], probs, keep):
         if not kept:
@@ -189,7 +190,8 @@ def main() -> int:
         for k, v in (("reader", base), ("model", with_model)):
             totals[k] = [a + b for a, b in zip(totals[k], v)]
         if args.dump:
-            keep = select([r[4] for r in s["rows"]], probs, *t)
+            keep = select([r[4] for r in s["rows"]], probs, *t,
+                          [bool(r[0]["h_subject_over_f"]) for r in s["rows"]])
             for r, p, k in sorted(zip(s["rows"], probs, keep), key=lambda x: -x[1]):
                 if k:
                     print(f"   {p:.2f} {'GOLD' if r[1] else '    '} {r[3]}")

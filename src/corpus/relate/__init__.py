@@ -128,7 +128,8 @@ def _document_pairs(doc, by_sentence, ctx: DocContext, entities: Mapping[str, En
         return []
     probs = [pairs.probability(c.features, model) for c in scored]
     keep = pairs.select([c.foreign for c in scored], probs, model["threshold"],
-                        model["threshold_more"])
+                        model["threshold_more"],
+                        [bool(c.features["h_subject_over_f"]) for c in scored])
     out = []
     for cand, p, kept in zip(scored, probs, keep):
         if not kept:

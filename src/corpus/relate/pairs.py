@@ -38,7 +38,7 @@ CUE_WORDS = frozenset({
     "collaboration", "collaborate", "coordination", "coordinate", "partner", "partnership",
     "contribution", "contribute", "participate", "participation", "joint", "jointly",
     "conjunction", "together", "valuable", "invaluable", "critical", "instrumental",
-    "effort", "work", "provide", "aid"})
+    "effort", "work", "provide", "aid", "coordinated", "alongside", "combined"})
 THANK_WORDS = frozenset({"thank", "thanks", "gratitude", "appreciate", "appreciation",
                          "acknowledge", "commend", "recognize"})
 # words that, governing a name within a few dependency hops, say that body helped
@@ -46,7 +46,7 @@ HELP_HEADS = frozenset({
     "assist", "assistance", "support", "help", "cooperation", "cooperate", "collaboration",
     "collaborate", "coordination", "coordinate", "partner", "partnership", "contribution",
     "contribute", "participate", "participation", "conjunction", "aid", "alongside",
-    "involve", "join", "work"})
+    "involve", "join", "work", "with-joint"})
 # words that, governing a name, make it the source or scene of the crime
 CRIME_HEADS = frozenset({
     "threat", "theft", "attack", "scheme", "hacker", "hack", "malware", "ransomware",
@@ -54,6 +54,11 @@ CRIME_HEADS = frozenset({
     "conspirator", "co-conspirator", "defendant", "launder", "laundering", "intrusion",
     "espionage", "base", "originate", "sponsor", "pose", "target", "officer", "employee",
     "unit", "agent", "actor", "criminal", "national", "citizen"})
+# what "with X" hangs on when X is a partner: "an action with", "worked with", "investigated with"
+_JOINT_HOSTS = frozenset({
+    "action", "operation", "investigation", "effort", "case", "coordination", "cooperation",
+    "work", "partner", "partnership", "collaborate", "cooperate", "investigate", "conduct",
+    "coordinate", "join", "operate", "takedown", "disruption", "seizure", "arrest"})
 LEAD_HEADS = frozenset({"investigate", "investigation", "lead", "conduct", "prosecute",
                         "handle", "announce"})
 # an evidence sentence with these words makes the tie training (the home agency trains)
@@ -71,7 +76,7 @@ FEATURES = (
     "h_in_cue_sentence_of_f", "h_subject_somewhere", "f_near_help", "f_near_thank",
     "h_near_lead", "f_modifier_only", "f_country_paired", "other_home_in_cue_sentence",
     "n_lead_log", "h_rank_log", "same_list", "f_paired_via_thanks", "f_near_crime",
-    "f_security_service")
+    "f_security_service", "h_subject_over_f")
 
 _TRACE: list | None = None
 
@@ -177,6 +182,7 @@ def candidates(doc, by_sentence: Mapping[int, Sequence[fr.Actor]], *, home_code:
     lists = _list_mates(doc, by_sentence)
     near = _near_heads(doc, by_sentence)
     near_crime = _near_heads(doc, by_sentence, hops=3)
+    over = _subject_links(doc, by_sentence)
     paired_countries = {h: {entities[o].country for o in paired_with.get(h, ())
                             if o in foreign and entities[o].country} for h in home}
     out: list[PairCandidate] = []
@@ -223,6 +229,7 @@ def candidates(doc, by_sentence: Mapping[int, Sequence[fr.Actor]], *, home_code:
                 "f_near_thank": float(bool(near.get(f, set()) & THANK_WORDS)),
                 "f_near_crime": float(bool(near_crime.get(f, set()) & CRIME_HEADS)),
                 "f_security_service": float(f in security_services),
+                "h_subject_over_f": float((h, f) in over),
                 "h_near_lead": float(bool(near.get(h, set()) & LEAD_HEADS)),
                 "f_modifier_only": modifier_only,
                 "f_country_paired": float(bool(entities[f].country) and
@@ -268,20 +275,22 @@ def _plausible(x: Mapping[str, float]) -> bool:
 
 
 def select(groups: Sequence[str], probs: Sequence[float], threshold: float,
-           threshold_more: float) -> list[bool]:
+           threshold_more: float, explicit: Sequence[bool] | None = None) -> list[bool]:
     """Which candidates to keep: per foreign body (``groups``), the best-scored home
     agency when it reaches ``threshold``, others only when they reach ``threshold_more``
-    (a release that names one foreign partner seldom ties it to every US agency named)."""
+    (a release that names one foreign partner seldom ties it to every US agency named),
+    unless the agency is the subject of the clause that names the body (``explicit``)."""
+    explicit = explicit or [False] * len(groups)
     best: dict[str, float] = {}
     for g, p in zip(groups, probs):
         best[g] = max(best.get(g, 0.0), p)
     keep, first_taken = [], set()
-    for g, p in zip(groups, probs):
+    for g, p, said in zip(groups, probs, explicit):
         if p >= best[g] and g not in first_taken and p >= threshold:
             first_taken.add(g)
             keep.append(True)
         else:
-            keep.append(p >= threshold_more and p >= threshold)
+            keep.append(p >= threshold and (said or p >= threshold_more))
     return keep
 
 
@@ -330,7 +339,7 @@ def _list_mates(doc, by_sentence: Mapping[int, Sequence[fr.Actor]]) -> dict[str,
                 continue
             tok = doc[a.root]
             for _ in range(12):
-                if tok.dep_ not in ("conj", "appos") or tok.head is tok:
+                if tok.dep_ not in ("conj", "appos") or tok.head.i == tok.i:
                     break
                 tok = tok.head
             groups.setdefault(tok.i, set()).update(a.entity_ids)
@@ -352,14 +361,54 @@ def _near_heads(doc, by_sentence: Mapping[int, Sequence[fr.Actor]],
             words: set[str] = set()
             tok = doc[a.root]
             for _ in range(hops):
-                if tok.head is tok:
+                if tok.head.i == tok.i:
                     break
                 tok = tok.head
                 words.add(fr.lemma(tok))
                 words.add(tok.lower_)
+                if tok.lower_ in ("with", "alongside", "along") and (
+                        fr.lemma(tok.head) in _JOINT_HOSTS):
+                    words.add("with-joint")  # "a coordinated action with X", "worked with X"
             for e in a.entity_ids:
                 out.setdefault(e, set()).update(words)
     return out
+
+
+def _subject_links(doc, by_sentence: Mapping[int, Sequence[fr.Actor]],
+                   hops: int = 6) -> set[tuple[str, str]]:
+    """(a, b) when a name of ``a`` is the subject (or passive agent) of a clause whose verb
+    governs a name of ``b`` within ``hops`` steps: "HSI, the Secret Service and the FBI are
+    investigating the case alongside the NCA, ..." links each of the three with the NCA."""
+    links: set[tuple[str, str]] = set()
+    for actors in by_sentence.values():
+        verbs = []
+        for a in actors:
+            tok = doc[a.root]
+            for _ in range(12):          # "A, B and C investigated": B, C are conjuncts of A
+                if tok.dep_ not in ("conj", "appos") or tok.head.i == tok.i:
+                    break
+                tok = tok.head
+            if tok.dep_ in ("nsubj", "nsubjpass"):
+                verbs.append((a, tok.head))
+            elif tok.dep_ == "pobj" and tok.head.dep_ == "agent":
+                verbs.append((a, tok.head.head))
+        for a, verb in verbs:
+            for b in actors:
+                if b is a:
+                    continue
+                tok = doc[b.root]
+                for _ in range(12):      # a list of partners hangs on its first member
+                    if tok.dep_ not in ("conj", "appos") or tok.head.i == tok.i:
+                        break
+                    tok = tok.head
+                for _ in range(hops):
+                    if tok.head.i == tok.i:
+                        break
+                    tok = tok.head
+                    if tok.i == verb.i:
+                        links.update((x, y) for x in a.entity_ids for y in b.entity_ids)
+                        break
+    return links
 
 
 def _modifier_only(doc, by_sentence: Mapping[int, Sequence[fr.Actor]], entity_id: str) -> set[str]:
