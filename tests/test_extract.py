@@ -331,6 +331,25 @@ def test_non_breaking_hyphen_does_not_hide_a_name(settings):
     assert ("h", "Colombia") in found
 
 
+def test_evidence_quotes_the_text_as_written(settings):
+    # ICITAP blog, Colombia (the page's opening as cleaned): the parser reads U+2011 as "-",
+    # but a relation's evidence is the text itself at its offsets (corpus check audits that)
+    text = ("Criminal Division | Colombia: Through Work By ICITAP-Trained Investigators, Colombia "
+            "Issues First INTERPOL Silver Notice in Latin America\n\nInternational Criminal "
+            "Investigative Training Assistance Program (ICITAP)\n\nColombia: Through Work By "
+            "ICITAP-Trained Investigators, Colombia Issues First INTERPOL Silver Notice In Latin "
+            "America\n\nFriday, May 9, 2025\n\nOn May 9, the ICITAP\u2011Colombia mission reported "
+            "a significant development in international criminal finance cooperation when "
+            "Colombia became the first country in Latin America to issue an INTERPOL Silver "
+            "Notice, an innovative international alert designed to help identify and track assets "
+            "linked to transnational criminal activity rather than seek arrests.")
+    extraction = extract_batch([_doc("c", text)], settings)
+    assert extraction.relations, "ICITAP trained Colombian investigators"
+    for rel in extraction.relations:
+        assert rel.evidence == text[rel.start_char:rel.end_char]
+    assert any("\u2011" in rel.evidence for rel in extraction.relations)
+
+
 def test_nationality_word_before_a_list_is_every_members_country(settings):
     # usao-mdfl, Pankov / NLBrute: "Georgian" qualifies the three bodies, and the
     # rule that reads "Georgia" as the U.S. state does not touch the adjective
