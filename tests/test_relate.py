@@ -819,3 +819,20 @@ def test_the_services_and_state_behind_a_hacking_campaign_are_not_partners(setti
     russian = [r for r in result.relations
                if "RUS" in (country.get(r.source_id), country.get(r.target_id))]
     assert not russian, russian
+
+
+def test_working_with_a_foreign_office_to_secure_an_extradition_runs_to_the_receiver(nlp):
+    """justice.gov (D. Neb.), Penchukov: "worked with ... to secure the extradition" names
+    legal assistance without its direction; the side abroad hands over (CONTRACT.md: the
+    type is directed, so the relation must be)."""
+    text = ("The FBI Omaha and Charlotte Field Offices are investigating the case. The Justice "
+            "Department’s Office of International Affairs worked with the Swiss Federal Office "
+            "of Justice to secure the arrest and extradition of Penchukov.")
+    rels = relate(nlp, text, {"FBI": FBI,
+                              "Office of International Affairs": ("usa-doj-oia", "agency", "USA"),
+                              "Swiss Federal Office of Justice": ("che-foj", "agency", "CHE")})
+    rel = one(rels, "usa-doj-oia", "che-foj")
+    assert (rel.type, rel.directed, rel.source_id, rel.target_id) == (
+        "legal_assistance", True, "che-foj", "usa-doj-oia")
+    from corpus.records import RELATION_TYPES
+    assert all(r.directed == RELATION_TYPES[r.type] for r in rels if r.type != "visit_exchange")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 from typing import Mapping, Sequence
@@ -21,7 +22,7 @@ from corpus.relate import lexicon as lx
 from corpus.relate import pairs
 from corpus.relate.modality import is_critical, modality_of
 
-RELATE_VERSION = "4"
+RELATE_VERSION = "5"
 RELATOR_VERSION = RELATE_VERSION      # the skeleton's name, kept for old imports
 
 ACTOR_KINDS = ("agency", "country", "organization")
@@ -88,6 +89,7 @@ def find_relations(doc, mentions: Sequence[Mention], entities: Mapping[str, Enti
         for cand in candidates:
             if not _acceptable(cand, entities):
                 continue
+            cand = _oriented(cand, ctx)
             mood = modality_of(cand.trigger)
             key = _dedupe_key(cand, sent.start_char)
             if key in relations and relations[key].confidence >= cand.confidence:
@@ -1278,6 +1280,29 @@ def _acceptable(cand: Candidate, entities: Mapping[str, Entity]) -> bool:
                                 for a in names_s for b in names_t):
         return False                    # "FBI" and "FBI's Atlanta Field Office"
     return True
+
+
+def _oriented(cand: Candidate, ctx: DocContext) -> Candidate:
+    """A type the contract directs, read from a frame that gives no direction ("OIA worked
+    with the Swiss Federal Office of Justice to secure the extradition"): the side abroad
+    hands over to the publisher's side. With no such contrast the tie stays undirected
+    as general cooperation (visits may stay undirected: host and visitor where known)."""
+    if cand.directed or not RELATION_TYPES[cand.type] or cand.type == "visit_exchange":
+        return cand
+    home = ctx.home_code
+
+    def abroad(eid: str) -> bool | None:
+        ent = ctx.entities[eid]
+        if home is None or (not ent.country and eid not in ctx.international):
+            return None
+        return ent.country != home
+
+    s, t = abroad(cand.source), abroad(cand.target)
+    if s is True and t is False:
+        return dataclasses.replace(cand, directed=True)
+    if s is False and t is True:
+        return dataclasses.replace(cand, source=cand.target, target=cand.source, directed=True)
+    return dataclasses.replace(cand, type="general_cooperation")
 
 
 def _is_ancestor(unit: Entity, other: Entity, entities: Mapping[str, Entity]) -> bool:
