@@ -151,6 +151,19 @@ def _document_pairs(doc, by_sentence, ctx: DocContext, entities: Mapping[str, En
     return out
 
 
+def _security_services(entities: Mapping[str, Entity]) -> frozenset[str]:
+    """Entity ids of intelligence and military bodies, as the knowledge base files them."""
+    kb = _knowledge_base()
+    if kb is None:
+        return frozenset()
+    out = set()
+    for eid, ent in entities.items():
+        entry = kb.by_id.get(ent.kb_id) if ent.kb_id else None
+        if entry is not None and entry.category in ("intelligence", "military"):
+            out.add(eid)
+    return frozenset(out)
+
+
 # -- actors -----------------------------------------------------------------
 def _mend_split_names(doc, mentions: Sequence[Mention]) -> None:
     """Join sentences the parser split inside a name ("... Bureau of International
@@ -195,17 +208,6 @@ def _actors_by_sentence(doc, mentions, entities) -> dict[int, list[fr.Actor]]:
 
 _LOCAL_OFFICE = re.compile(r"\bfield (office|division)\b|\bresident (agency|office)\b"
                            r"|-fo-", re.I)
-def _security_services(entities: Mapping[str, Entity]) -> frozenset[str]:
-    """Entity ids of intelligence and military bodies, as the knowledge base files them."""
-    kb = _knowledge_base()
-    if kb is None:
-        return frozenset()
-    out = set()
-    for eid, ent in entities.items():
-        entry = kb.by_id.get(ent.kb_id) if ent.kb_id else None
-        if entry is not None and entry.category in ("intelligence", "military"):
-            out.add(eid)
-    return frozenset(out)
 
 
 # "Tampa Division of the FBI", "the FBI's Tampa Division": a division named after a place
