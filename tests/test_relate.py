@@ -836,3 +836,19 @@ def test_working_with_a_foreign_office_to_secure_an_extradition_runs_to_the_rece
         "legal_assistance", True, "che-foj", "usa-doj-oia")
     from corpus.records import RELATION_TYPES
     assert all(r.directed == RELATION_TYPES[r.type] for r in rels if r.type != "visit_exchange")
+
+
+def test_an_extradition_an_agency_secured_is_also_between_the_states(nlp):
+    """justice.gov (D.N.J.), Albashiti (first sentence shortened): OIA received the man from
+    Georgia; the release names the United States ("U.S. District Judge"), so Georgia also
+    handed him over to the United States."""
+    text = ("Firas Bashiti, 40, pleaded guilty before U.S. District Judge Michael A. Shipp in "
+            "Trenton federal court today. The Justice Department’s Office of International "
+            "Affairs secured the July 2024 extradition from Georgia of Albashiti.")
+    rels = relate(nlp, text, {"U.S.": country("USA"), "Georgia": country("GEO"),
+                              "Office of International Affairs": ("usa-doj-oia", "agency", "USA")})
+    to_oia = one(rels, "GEO", "usa-doj-oia")
+    to_us = one(rels, "GEO", "USA")
+    for rel in (to_oia, to_us):
+        assert (rel.type, rel.directed, rel.source_id) == ("legal_assistance", True, "GEO")
+    assert to_us.evidence == to_oia.evidence and to_us.confidence < to_oia.confidence

@@ -22,7 +22,7 @@ from corpus.relate import lexicon as lx
 from corpus.relate import pairs
 from corpus.relate.modality import is_critical, modality_of
 
-RELATE_VERSION = "5"
+RELATE_VERSION = "6"
 RELATOR_VERSION = RELATE_VERSION      # the skeleton's name, kept for old imports
 
 ACTOR_KINDS = ("agency", "country", "organization")
@@ -86,10 +86,8 @@ def find_relations(doc, mentions: Sequence[Mention], entities: Mapping[str, Enti
         event_date = _event_date(sent, date_mentions) or published
         evidence = sent.text.strip()
         start = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
-        for cand in candidates:
-            if not _acceptable(cand, entities):
-                continue
-            cand = _oriented(cand, ctx)
+        oriented = [_oriented(c, ctx) for c in candidates if _acceptable(c, entities)]
+        for cand in oriented + _between_states(oriented, ctx):
             mood = modality_of(cand.trigger)
             key = _dedupe_key(cand, sent.start_char)
             if key in relations and relations[key].confidence >= cand.confidence:
@@ -1305,6 +1303,29 @@ def _oriented(cand: Candidate, ctx: DocContext) -> Candidate:
     if s is False and t is True:
         return dataclasses.replace(cand, source=cand.target, target=cand.source, directed=True)
     return dataclasses.replace(cand, type="general_cooperation")
+
+
+def _between_states(cands: Sequence[Candidate], ctx: DocContext) -> list[Candidate]:
+    """The state-to-state tie under an extradition an agency received: "OIA secured the
+    extradition from Georgia of Albashiti" is also Georgia handing him over to the United
+    States, when the release names the United States (the publisher's country)."""
+    if ctx.home is None:
+        return []
+    out = []
+    for cand in cands:
+        if cand.type != "legal_assistance" or not cand.directed:
+            continue
+        giver, taker = ctx.entities[cand.source], ctx.entities[cand.target]
+        if taker.kind != "agency" or taker.country != ctx.home_code:
+            continue
+        state = cand.source if giver.kind == "country" else next(
+            (eid for eid, e in ctx.entities.items()
+             if e.kind == "country" and e.country and e.country == giver.country), None)
+        if state is None or state == ctx.home or ctx.entities[state].country == ctx.home_code:
+            continue
+        out.append(dataclasses.replace(cand, source=state, target=ctx.home,
+                                       confidence=round(cand.confidence * 0.9, 3)))
+    return out
 
 
 def _is_ancestor(unit: Entity, other: Entity, entities: Mapping[str, Entity]) -> bool:
