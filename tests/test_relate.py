@@ -852,3 +852,20 @@ def test_an_extradition_an_agency_secured_is_also_between_the_states(nlp):
     for rel in (to_oia, to_us):
         assert (rel.type, rel.directed, rel.source_id) == ("legal_assistance", True, "GEO")
     assert to_us.evidence == to_oia.evidence and to_us.confidence < to_oia.confidence
+
+
+def test_training_in_a_name_does_not_make_a_tie_training(nlp):
+    """justice.gov (W.D. Pa.), Uganda counterfeiting: "the National Cyber-Forensics & Training
+    Alliance" names a body; it does not say anybody was trained. The pair model types a tie
+    as training only on the common word."""
+    from corpus.relate.pairs import TRAINING_WORDS, _sentences
+
+    named = nlp("U.S. Attorney Hickton commended numerous agencies, including the U.S. Secret "
+                "Service and the National Cyber-Forensics & Training Alliance.")
+    trained = nlp("ICITAP advisors provided training to Kosovo Police investigators.")
+    actor = __import__("corpus.relate.frames", fromlist=["Actor"]).Actor
+    for doc, expect in ((named, False), (trained, True)):
+        sent = next(doc.sents)
+        by_sentence = {sent.start: [actor(("x",), sent.root.i, frozenset({sent.root.i}))]}
+        (info,) = _sentences(doc, by_sentence)
+        assert bool(info.free_words & TRAINING_WORDS) is expect, info.free_words

@@ -99,6 +99,7 @@ class _Sentence:
     quoted: bool
     position: float                    # 0 at the document's start, 1 at its end
     subjects: set[str]                 # entity ids standing as a clause subject
+    free_words: set[str]               # lemmas outside names ("Training" in ICITAP's is not)
 
 
 @contextmanager
@@ -247,7 +248,8 @@ def candidates(doc, by_sentence: Mapping[int, Sequence[fr.Actor]], *, home_code:
                 continue
             best = _evidence(co, cue_sents, f_sents)
             cue = sorted(best.words & (THANK_WORDS | CUE_WORDS))
-            kind_of_tie = "training" if best.words & TRAINING_WORDS else "general_cooperation"
+            kind_of_tie = ("training" if best.free_words & TRAINING_WORDS
+                           else "general_cooperation")
             out.append(PairCandidate(h, f, features, best.span, cue[0] if cue else "named",
                                      kind_of_tie))
     if _TRACE is not None:
@@ -324,8 +326,10 @@ def _sentences(doc, by_sentence: Mapping[int, Sequence[fr.Actor]]) -> list[_Sent
         subjects = {e for a in actors for e in a.entity_ids
                     if doc[a.root].dep_ in ("nsubj", "nsubjpass")
                     or doc[a.root].head.dep_ == "agent"}
+        named = {i for a in actors for i in a.tokens}
+        free = {fr.lemma(t) for t in sent if t.i not in named and t.pos_ != "PROPN"}
         out.append(_Sentence(sent, {e for a in actors for e in a.entity_ids}, words, quoted,
-                             sent.start_char / n, subjects))
+                             sent.start_char / n, subjects, free))
     return out
 
 
