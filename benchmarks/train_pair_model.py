@@ -30,9 +30,8 @@ OUT = REPO / "src" / "corpus" / "relate" / "data" / "pair_model.json"
 
 
 def collect(paths: list[Path], db: str):
-    """Per gold file: its candidate rows (features, label, gold index) and the sentence
-    reader's own pair counts."""
-    from corpus import relate
+    """Per gold file: its candidate rows (features, label, gold relation's key, a label
+    for people, the foreign body's key) and the sentence reader's own pair counts."""
     from corpus.evaluate import _match_documents, evaluate, norm
     from corpus.relate import pairs
     from corpus.store import extract as extract_store
@@ -104,7 +103,7 @@ def fit(rows, c: float = 0.5) -> dict:
     x = np.array([[r[0][f] for f in FEATURES] for r in rows], dtype=float)
     y = np.array([r[1] for r in rows])
     mean, scale = x.mean(axis=0), x.std(axis=0)
-    mean[0], scale[0] = 0.0, 1.0
+    mean[0], scale[0] = 0.0, 1.0             # FEATURES[0] is the bias: its weight is the intercept
     scale[scale == 0] = 1.0
     model = LogisticRegression(C=c, max_iter=2000, fit_intercept=False)
     model.fit((x - mean) / scale, y)
