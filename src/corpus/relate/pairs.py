@@ -181,8 +181,7 @@ def candidates(doc, by_sentence: Mapping[int, Sequence[fr.Actor]], *, home_code:
             paired_with.setdefault(a, set()).add(b)
             paired_with.setdefault(b, set()).add(a)
     lists = _list_mates(doc, by_sentence)
-    near = _near_heads(doc, by_sentence)
-    near_crime = _near_heads(doc, by_sentence, hops=3)
+    near, near_crime = _near_heads(doc, by_sentence)
     over = _subject_links(doc, by_sentence)
     paired_countries = {h: {entities[o].country for o in paired_with.get(h, ())
                             if o in foreign and entities[o].country} for h in home}
@@ -191,7 +190,7 @@ def candidates(doc, by_sentence: Mapping[int, Sequence[fr.Actor]], *, home_code:
         f_sents = [s for s in sentences if f in s.ids]
         cue_sents = [s for s in f_sents if s.words & (CUE_WORDS | THANK_WORDS)]
         kind = entities[f].kind
-        modifier_only = float(f in _modifier_only(doc, by_sentence, f))
+        modifier_only = float(_modifier_only(doc, by_sentence, f))
         for h in home:
             if frozenset((h, f)) in paired or not acceptable(h, f):
                 continue
@@ -353,18 +352,21 @@ def _list_mates(doc, by_sentence: Mapping[int, Sequence[fr.Actor]]) -> dict[str,
     return mates
 
 
-def _near_heads(doc, by_sentence: Mapping[int, Sequence[fr.Actor]],
-                hops: int = 5) -> dict[str, set[str]]:
+def _near_heads(doc, by_sentence: Mapping[int, Sequence[fr.Actor]], hops: int = 5,
+                close: int = 3) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
     """entity id -> the lemmas of the words that govern its names within ``hops``
-    dependency steps ("with the assistance of X": assistance, with)."""
-    out: dict[str, set[str]] = {}
+    dependency steps ("with the assistance of X": assistance, with), and within ``close``
+    steps (a word of the crime must govern a name closely), from one walk up the tree."""
+    near: dict[str, set[str]] = {}
+    closer: dict[str, set[str]] = {}
     for actors in by_sentence.values():
         for a in actors:
             if a.resolved:
                 continue
             words: set[str] = set()
+            first: set[str] = set()
             tok = doc[a.root]
-            for _ in range(hops):
+            for step in range(1, hops + 1):
                 if tok.head.i == tok.i:
                     break
                 tok = tok.head
@@ -373,9 +375,14 @@ def _near_heads(doc, by_sentence: Mapping[int, Sequence[fr.Actor]],
                 if tok.lower_ in ("with", "alongside", "along") and (
                         fr.lemma(tok.head) in _JOINT_HOSTS):
                     words.add("with-joint")  # "a coordinated action with X", "worked with X"
+                if step == close:
+                    first = set(words)
+            if not first:
+                first = words                # the walk ended within ``close`` steps
             for e in a.entity_ids:
-                out.setdefault(e, set()).update(words)
-    return out
+                near.setdefault(e, set()).update(words)
+                closer.setdefault(e, set()).update(first)
+    return near, closer
 
 
 def _subject_links(doc, by_sentence: Mapping[int, Sequence[fr.Actor]],
@@ -415,15 +422,13 @@ def _subject_links(doc, by_sentence: Mapping[int, Sequence[fr.Actor]],
     return links
 
 
-def _modifier_only(doc, by_sentence: Mapping[int, Sequence[fr.Actor]], entity_id: str) -> set[str]:
-    """{entity_id} when every name of it modifies a noun ("Russian hackers", "a Nigerian
-    national"), else an empty set."""
+def _modifier_only(doc, by_sentence: Mapping[int, Sequence[fr.Actor]], entity_id: str) -> bool:
+    """True when every name of the entity modifies a noun ("Russian hackers", "a Nigerian
+    national")."""
     roots = [doc[a.root] for actors in by_sentence.values() for a in actors
              if not a.resolved and entity_id in a.entity_ids]
-    if roots and all(t.dep_ in ("amod", "compound", "nmod", "poss") or t.pos_ == "ADJ"
-                     for t in roots):
-        return {entity_id}
-    return set()
+    return bool(roots) and all(t.dep_ in ("amod", "compound", "nmod", "poss")
+                               or t.pos_ == "ADJ" for t in roots)
 
 
 def _evidence(co: list[_Sentence], cue: list[_Sentence], named: list[_Sentence]) -> _Sentence:
