@@ -32,7 +32,7 @@ OUT = REPO / "src" / "corpus" / "relate" / "data" / "pair_model.json"
 def collect(paths: list[Path], db: str):
     """Per gold file: its candidate rows (features, label, gold relation's key, a label
     for people, the foreign body's key) and the sentence reader's own pair counts."""
-    from corpus.evaluate import _match_documents, evaluate, norm
+    from corpus.evaluate import _match_documents, evaluate, norm, relation_ends
     from corpus.relate import pairs
     from corpus.store import extract as extract_store
 
@@ -65,12 +65,7 @@ def collect(paths: list[Path], db: str):
                 surfaces[m["entity_id"]].add(norm(m["text"]))
                 if m["name"]:
                     surfaces[m["entity_id"]].add(norm(m["name"]))
-            groups = [{norm(n) for n in g["names"]} for g in ann.get("entities", [])]
-
-            def names_of(label, groups=groups):
-                n = norm(label)
-                return next((g for g in groups if n in g), {n})
-
+            names_of = relation_ends(ann)
             required = [(names_of(r["a"]), names_of(r["b"])) for r in ann.get("relations", [])]
             optional = [(names_of(r["a"]), names_of(r["b"]))
                         for r in ann.get("optional_relations", [])]

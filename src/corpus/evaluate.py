@@ -18,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from corpus.config import Settings
 from corpus.records import ENTITY_KINDS
@@ -97,6 +97,18 @@ def _cut(value: date, granularity: str) -> str:
     return value.isoformat()
 
 
+def relation_ends(gold: dict[str, Any]) -> Callable[[str], set[str]]:
+    """For a gold document: a relation end's label -> the normalised names of the gold
+    entity it names (just the label when it names none)."""
+    groups = [{norm(n) for n in g["names"]} for g in gold.get("entities", [])]
+
+    def names_of(label: str) -> set[str]:
+        n = norm(label)
+        return next((names for names in groups if n in names), {n})
+
+    return names_of
+
+
 def score_document(gold: dict[str, Any], entities: list[_SysEntity],
                    dates: list[tuple[date, str]], relations: list[dict[str, Any]]
                    ) -> dict[str, Any]:
@@ -146,12 +158,7 @@ def score_document(gold: dict[str, Any], entities: list[_SysEntity],
     date_counts.fp = date_fp
 
     # relations
-    def names_of(label: str) -> set[str]:
-        n = norm(label)
-        for _, names, _ in gold_entities:
-            if n in names:
-                return names
-        return {n}
+    names_of = relation_ends(gold)
 
     by_id = {e.entity_id: e for e in entities}
 
