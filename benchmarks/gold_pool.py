@@ -24,7 +24,7 @@ DEV = REPO.parent / "shared" / "corpus" / "press-releases" / "dev.jsonl"
 GOLD_2026_11_24 = [REPO.parent / "shared" / "gold" / "dev_gold.json",
                    REPO / "tests" / "relate_extra_gold.json",
                    *(REPO / "data" / "gold" / f"{name}_gold.json"
-                     for name in ("extra", "dev2", "dev3", "dev4", "holdout4"))]
+                     for name in ("extra", "dev2", "dev3", "dev4", "dev8"))]  # dev8 was holdout4
 KEYWORDS = re.compile(
     r"extradit|europol|interpol|foreign (?:law enforcement )?partner"
     r"|international (?:law enforcement )?partner|foreign police|international law enforcement"
