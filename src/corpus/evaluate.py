@@ -194,6 +194,7 @@ def score_document(gold: dict[str, Any], entities: list[_SysEntity],
             typed.tp += 1
         else:
             typed.fn += 1
+    spurious: list[str] = []
     system_pairs: dict[frozenset, set[str]] = defaultdict(set)
     for r in relations:
         system_pairs[frozenset((r["source_id"], r["target_id"]))].add(r["type"])
@@ -207,12 +208,15 @@ def score_document(gold: dict[str, Any], entities: list[_SysEntity],
         if not in_gold and not in_optional:
             pair.fp += 1
             typed.fp += len(types)
+            spurious.append(" - ".join(sorted(
+                by_id[e].name or min(by_id[e].surfaces) if e in by_id else e for e in ids)))
         elif in_gold:
             allowed = set().union(*(g[2] for g in in_gold))
             typed.fp += len(types - allowed)
     return {"entities": per_kind, "dates": date_counts, "pairs": pair, "typed": typed,
             "direction_errors": direction_errors, "missed_entities": misses,
-            "false_positives": false_pos, "missed_relations": rel_misses}
+            "false_positives": false_pos, "missed_relations": rel_misses,
+            "spurious_relations": sorted(spurious)}
 
 
 # ------------------------------------------------------------------ the database
@@ -254,7 +258,9 @@ def evaluate(con, gold: dict[str, Any]) -> dict[str, Any]:
         details[key] = {"missed_entities": result["missed_entities"],
                         "false_positives": result["false_positives"],
                         "missed_relations": result["missed_relations"],
-                        "date_recall": result["dates"].scores()["recall"]}
+                        "spurious_relations": result["spurious_relations"],
+                        "date_recall": result["dates"].scores()["recall"],
+                        "relation_pairs": result["pairs"].scores()}
     overall = Counts()
     for c in per_kind.values():
         overall.add(c)
@@ -289,14 +295,27 @@ def format_evaluation(result: dict[str, Any], *, verbose: bool = False) -> str:
     lines.append(row("relation pairs", result["relations"]["pair"]))
     lines.append(row("relations typed", result["relations"]["typed"]))
     lines.append(f"relation direction errors: {result['relations']['direction_errors']}")
+    with_ties = [d["relation_pairs"] for d in result["per_document"].values()
+                 if d["relation_pairs"]["tp"] + d["relation_pairs"]["fn"]]
+    if with_ties:
+        # every document weighs the same: a release listing 190 ties does not outvote
+        # ten releases of five
+        macro = {k: sum(s[k] for s in with_ties) / len(with_ties)
+                 for k in ("precision", "recall", "f1")}
+        lines.append(f"relation pairs, mean over {len(with_ties)} documents with gold ties: "
+                     f"P {macro['precision']:.3f} R {macro['recall']:.3f} F1 {macro['f1']:.3f}")
     if verbose:
         for key, d in result["per_document"].items():
             lines.append("")
             lines.append(key)
-            for label in ("missed_entities", "false_positives", "missed_relations"):
+            for label in ("missed_entities", "false_positives", "missed_relations",
+                          "spurious_relations"):
                 if d[label]:
                     lines.append(f"  {label}: " + "; ".join(d[label]))
             lines.append(f"  date recall: {d['date_recall']}")
+            rp = d["relation_pairs"]
+            lines.append(f"  relation pairs: P {rp['precision']:.3f} R {rp['recall']:.3f} "
+                         f"F1 {rp['f1']:.3f} (tp {rp['tp']}, fp {rp['fp']}, fn {rp['fn']})")
     return "\n".join(lines)
 
 
