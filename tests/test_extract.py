@@ -406,3 +406,26 @@ def test_country_after_the_last_name_of_a_list(settings):
     assert found[("u", "U.S. Secret Service")].country == "USA"
     assert not any(e.country == "JPN" for (d, t), e in found.items()
                    if d == "x" and "Italian" in t)
+
+
+def test_german_police_compounds_with_their_place_are_agencies(settings):
+    # justice.gov (OPA), ALPHV/Blackcat: German compounds end in the head word; with the
+    # place after them they name a body, and "and" after one ends the name
+    text = ("The Justice Department also recognizes the critical cooperation of Germany’s "
+            "Bundeskriminalamt and Zentrale Kriminalinspektion Göttingen, Denmark’s Special "
+            "Crime Unit, and Europol. Additionally, the following foreign law enforcement "
+            "authorities provided substantial assistance and support: the Australian Federal "
+            "Police, Spain’s Policia Nacional, Switzerland’s Kantonspolizei Thurgau, and "
+            "Austria’s Directorate State Protection and Intelligence Service.")
+    # justice.gov (D.D.C.), Monopoly Market: alone, before "(ZKI) Oldenburg", the compound
+    # is left to the readers that know the whole name
+    zki = ("This case is being investigated by the FBI Washington Field Office’s Hi-Tech "
+           "Opioid Task Force and Germany’s Zentrale Kriminalinspektion (ZKI) Oldenburg "
+           "Cybercrime Unit.")
+    extraction = extract_batch([_doc("a", text), _doc("z", zki)], settings)
+    found, _ = _by_text(extraction)
+    assert found[("a", "Kantonspolizei Thurgau")].kind == "agency"
+    assert found[("a", "Kantonspolizei Thurgau")].country == "CHE"
+    assert found[("a", "Zentrale Kriminalinspektion Göttingen")].kind == "agency"
+    assert found[("a", "Bundeskriminalamt")].country == "DEU"
+    assert not [k for k in found if k[0] == "z" and k[1] == "Zentrale Kriminalinspektion"]

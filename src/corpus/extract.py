@@ -35,7 +35,7 @@ from corpus.dates import DATES_VERSION, find_dates
 from corpus.records import (DateMention, Entity, Extraction, Mention, Rejection, canonical_name,
                             stable_id)
 
-EXTRACT_VERSION = "6"          # bump when the rules change, so databases re-extract
+EXTRACT_VERSION = "7"          # bump when the rules change, so databases re-extract
 STAGE = "extract"
 
 # One place to configure the domain components (a user swaps the KB by path here or
@@ -64,6 +64,11 @@ ministerio ministério policía polícia polizia gendarmerie gendarmería guardi
 procuraduría office bureau ministry department directorate agency division command
 centre center unit service
 """.split())
+# German compounds end in the head word: "Kantonspolizei Thurgau", "Zentrale
+# Kriminalinspektion Göttingen", "Landeskriminalamt"; they take a place after them as the
+# police words do
+COMPOUND_HEAD_ENDINGS = ("polizei", "kriminalamt", "inspektion", "staatsanwaltschaft",
+                         "präsidium", "direktion")
 PROGRAM_HEADS = frozenset("""
 program programme course training system initiative workshop seminar exercise strategy
 curriculum
@@ -409,6 +414,7 @@ class Resolver:
                     break
                 if low in ("and", "&") and (j + 1 < n and doc[j + 1].lower_ == "the"
                                             or doc[j - 1].lower_ in AGENCY_HEADS
+                                            or doc[j - 1].lower_.endswith(COMPOUND_HEAD_ENDINGS)
                                             or self._ends_with_country(doc, start, j)):
                     break
                 if (low in CONNECTORS and j + 1 < n and (self._is_name_token(doc[j + 1])
@@ -553,10 +559,14 @@ class Resolver:
                 return _Cand(start, end, "program", "shape", priority=2)
             if w in ORG_HEADS and tail_ok and k > 0:
                 return _Cand(start, end, "organization", "shape", priority=1)
-            if w in AGENCY_HEADS and (tail_ok or k == 0 and w in LEADING_HEADS
-                                      or w in ("police", "policía", "polícia", "polizia",
-                                               "embassy", "consulate")
-                                      and len(tail) <= 2):
+            # a German compound counts only with its place ("Kantonspolizei Thurgau"); alone
+            # ("Zentrale Kriminalinspektion (ZKI) Oldenburg") the other readers name it
+            compound = w not in AGENCY_HEADS and w.endswith(COMPOUND_HEAD_ENDINGS) \
+                and 1 <= len(tail) <= 2
+            if compound or w in AGENCY_HEADS and (
+                    tail_ok or k == 0 and w in LEADING_HEADS
+                    or w in ("police", "policía", "polícia", "polizia", "embassy", "consulate")
+                    and len(tail) <= 2):
                 if is_generic(words):
                     return _Cand(start, end, "agency", "shape", priority=1,
                                  extra={"generic": True})
