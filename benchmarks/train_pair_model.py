@@ -1,6 +1,6 @@
 """Train the document-level pair model of ``corpus.relate.pairs`` on hand-made gold.
 
-    python3 benchmarks/train_pair_model.py [GOLD ...] [--write] [--target-precision 0.85]
+    python3 benchmarks/train_pair_model.py [GOLD ...] [--write] [--target-precision 0.9]
 
 Builds one database of the gold documents with the relation stage's pair tracing on
 (the model file is ignored while tracing), labels every candidate pair against the gold
@@ -112,10 +112,10 @@ def stage_scores(s: dict, probs: list[float], threshold: tuple[float, float]
                  ) -> tuple[int, int, int]:
     """The relation stage's pair tp, fp, fn on one gold file when the pair model adds
     what ``pairs.select`` keeps at ``threshold`` to what the sentence reader found."""
-    from corpus.relate.pairs import select
+    from corpus.relate.pairs import explicit, select
 
     keep = select([r[4] for r in s["rows"]], probs, *threshold,
-                  [bool(r[0]["h_subject_over_f"]) for r in s["rows"]])
+                  [explicit(r[0]) for r in s["rows"]])
     new_hits, fp = set(), 0
     for (_, label, index, _, _), p, kept in zip(s["rows"], probs, keep):
         if not kept:
@@ -163,12 +163,12 @@ def main() -> int:
     parser.add_argument("gold", nargs="*", type=Path)
     parser.add_argument("--db", default=":memory:")
     parser.add_argument("--write", action="store_true")
-    parser.add_argument("--target-precision", type=float, default=0.85)
+    parser.add_argument("--target-precision", type=float, default=0.9)
     parser.add_argument("--c", type=float, default=0.5)
     parser.add_argument("--dump", action="store_true", help="print the scored candidates")
 
     args = parser.parse_args()
-    from corpus.relate.pairs import probability, select
+    from corpus.relate.pairs import explicit, probability, select
 
     paths = [p for p in (args.gold or GOLD) if p.exists()]
     sets = collect(paths, args.db)
@@ -185,7 +185,7 @@ def main() -> int:
             totals[k] = [a + b for a, b in zip(totals[k], v)]
         if args.dump:
             keep = select([r[4] for r in s["rows"]], probs, *t,
-                          [bool(r[0]["h_subject_over_f"]) for r in s["rows"]])
+                          [explicit(r[0]) for r in s["rows"]])
             for r, p, k in sorted(zip(s["rows"], probs, keep), key=lambda x: -x[1]):
                 if k:
                     print(f"   {p:.2f} {'GOLD' if r[1] else '    '} {r[3]}")

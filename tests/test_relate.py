@@ -869,3 +869,57 @@ def test_training_in_a_name_does_not_make_a_tie_training(nlp):
         by_sentence = {sent.start: [actor(("x",), sent.root.i, frozenset({sent.root.i}))]}
         (info,) = _sentences(doc, by_sentence)
         assert bool(info.free_words & TRAINING_WORDS) is expect, info.free_words
+
+
+def test_over_the_course_of_years_is_not_a_training_course(nlp):
+    """justice.gov (D.N.J.), Silnikau: "cooperation ... over the course of several years"
+    is time; "delivered the course" is training."""
+    from corpus.relate.pairs import TRAINING_WORDS, _sentences
+
+    time_ = nlp("The Department also appreciates the extensive cooperation and coordination by "
+                "the United Kingdom’s National Crime Agency over the course of several years.")
+    course = nlp("ICITAP advisors delivered the course to Kosovo Police investigators.")
+    actor = __import__("corpus.relate.frames", fromlist=["Actor"]).Actor
+    for doc, expect in ((time_, False), (course, True)):
+        sent = next(doc.sents)
+        by_sentence = {sent.start: [actor(("x",), sent.root.i, frozenset({sent.root.i}))]}
+        (info,) = _sentences(doc, by_sentence)
+        assert bool(info.free_words & TRAINING_WORDS) is expect, info.free_words
+
+
+WELEAKINFO = (
+    "The announcement was made by U.S. Attorney Jessie K. Liu of the District of Columbia and "
+    "Special Agent in Charge Timothy M. Dunham of the FBI’s Washington Field Office.\n\n"
+    "The seizure is part of a comprehensive law enforcement action taken by the FBI, the U.S. "
+    "Attorney’s Office for the District of Columbia, and the Department of Justice’s Computer "
+    "Crime and Intellectual Property Section, along with international law enforcement, "
+    "including the United Kingdom’s National Crime Agency, the Netherlands National Police "
+    "Corps, the German Bundeskriminalamt (the Federal Criminal Police Office of Germany), and "
+    "the Police Service of Northern Ireland.")
+
+
+def test_home_agencies_along_with_foreign_police_are_each_tied(settings):
+    """justice.gov (D.D.C.), WeLeakInfo: the parser hangs "along with" and the second US
+    office on "is", so no parse path joins the lists; read on the words, "along with" stands
+    between each US body and each foreign one, and the pair model ties all twelve."""
+    from corpus.extract import extract_batch
+
+    result = extract_batch([{"doc_id": "w", "text": WELEAKINFO, "title": "WeLeakInfo.com "
+                             "Domain Name Seized", "published": None, "language": "en"}],
+                           settings)
+    by_id = {e.entity_id: e for e in result.entities}
+    named = {m.entity_id for m in result.mentions}
+    tied = {frozenset((by_id[r.source_id].kb_id or by_id[r.source_id].name,
+                       by_id[r.target_id].kb_id or by_id[r.target_id].name))
+            for r in result.relations}
+    home = {e.kb_id or e.name for e in result.entities if e.country == "USA"
+            and e.entity_id in named
+            and e.kind == "agency" and ("Computer Crime" in e.name or "District of Columbia"
+                                        in e.name or e.kb_id == "usa-fbi")}
+    foreign = {e.kb_id or e.name for e in result.entities if e.entity_id in named
+               and e.kind == "agency" and e.country in ("GBR", "NLD", "DEU")}
+    assert len(home) == 3 and len(foreign) == 4, (home, foreign)
+    missing = [(h, f) for h in home for f in foreign if frozenset((h, f)) not in tied]
+    assert not missing, missing
+    assert all(r.trigger.startswith("document:") or r.confidence <= 0.7
+               for r in result.relations)

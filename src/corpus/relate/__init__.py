@@ -22,7 +22,7 @@ from corpus.relate import lexicon as lx
 from corpus.relate import pairs
 from corpus.relate.modality import is_critical, modality_of
 
-RELATE_VERSION = "7"
+RELATE_VERSION = "8"
 RELATOR_VERSION = RELATE_VERSION      # the skeleton's name, kept for old imports
 
 ACTOR_KINDS = ("agency", "country", "organization")
@@ -129,7 +129,7 @@ def _document_pairs(doc, by_sentence, ctx: DocContext, entities: Mapping[str, En
     probs = [pairs.probability(c.features, model) for c in scored]
     keep = pairs.select([c.foreign for c in scored], probs, model["threshold"],
                         model["threshold_more"],
-                        [bool(c.features["h_subject_over_f"]) for c in scored])
+                        [pairs.explicit(c.features) for c in scored])
     out = []
     for cand, p, kept in zip(scored, probs, keep):
         if not kept:
@@ -149,15 +149,21 @@ def _document_pairs(doc, by_sentence, ctx: DocContext, entities: Mapping[str, En
     return out
 
 
+_SECURITY_NAME = re.compile(r"\b(?:defen[cs]e|military|army|armed forces|intelligence)\b",
+                            re.IGNORECASE)
+
+
 def _security_services(entities: Mapping[str, Entity]) -> frozenset[str]:
-    """Entity ids of intelligence and military bodies, as the knowledge base files them."""
+    """Entity ids of intelligence and military bodies, as the knowledge base files them;
+    a body it does not know, by its name ("Russian Ministry of Defense")."""
     kb = _knowledge_base()
-    if kb is None:
-        return frozenset()
     out = set()
     for eid, ent in entities.items():
-        entry = kb.by_id.get(ent.kb_id) if ent.kb_id else None
-        if entry is not None and entry.category in ("intelligence", "military"):
+        entry = kb.by_id.get(ent.kb_id) if kb is not None and ent.kb_id else None
+        if entry is not None:
+            if entry.category in ("intelligence", "military"):
+                out.add(eid)
+        elif ent.kind == "agency" and _SECURITY_NAME.search(ent.name):
             out.add(eid)
     return frozenset(out)
 

@@ -64,6 +64,15 @@ LEAD_HEADS = frozenset({"investigate", "investigation", "lead", "conduct", "pros
 # an evidence sentence with these words makes the tie training (the home agency trains)
 TRAINING_WORDS = frozenset({"train", "training", "trainer", "course", "mentor", "mentoring",
                             "workshop", "seminar", "academy", "curriculum", "instructor"})
+# surface cues between two names: "A, B and C, along with D, E and F"; "X, with the
+# assistance of Y"; "support provided by Z". Read on the words, not the parse, because
+# long lists of bodies are where the parser most often loses the thread.
+_WITH_AFTER = frozenset({"along", "together", "cooperation", "coordination", "partnership",
+                         "conjunction", "collaboration", "concert", "partner", "jointly",
+                         "closely", "alongside"})
+_BY_AFTER = frozenset({"assistance", "support", "help", "cooperation", "contribution",
+                       "participation", "assist", "aid", "join", "coordination",
+                       "collaboration", "partnership"})
 _THANK_STEMS = ("thank", "gratitude", "appreciat", "acknowledg", "commend", "recogni")
 ARREST_WORDS = frozenset({"arrest", "apprehend", "detain", "custody", "locate", "reside",
                           "live", "flee", "extradite", "extradition", "national", "citizen"})
@@ -76,7 +85,7 @@ FEATURES = (
     "h_in_cue_sentence_of_f", "h_subject_somewhere", "f_near_help", "f_near_thank",
     "h_near_lead", "f_modifier_only", "f_country_paired", "other_home_in_cue_sentence",
     "n_lead_log", "h_rank_log", "same_list", "f_paired_via_thanks", "f_near_crime",
-    "f_security_service", "h_subject_over_f")
+    "f_security_service", "h_subject_over_f", "across_cue")
 
 _TRACE: list | None = None
 
@@ -100,6 +109,16 @@ class _Sentence:
     position: float                    # 0 at the document's start, 1 at its end
     subjects: set[str]                 # entity ids standing as a clause subject
     free_words: set[str]               # lemmas outside names ("Training" in ICITAP's is not)
+    places: tuple[tuple[int, str], ...] = ()   # (first token, entity id) of each name
+    cues: tuple[int, ...] = ()         # token indices of surface cues (see _surface_cues)
+
+    def across(self, a: str, b: str) -> bool:
+        """True when a surface cue stands between a name of ``a`` and one of ``b``."""
+        if not self.cues:
+            return False
+        pa = [i for i, e in self.places if e == a]
+        pb = [i for i, e in self.places if e == b]
+        return any(min(i, j) < c < max(i, j) for i in pa for j in pb for c in self.cues)
 
 
 @contextmanager
@@ -230,6 +249,7 @@ def candidates(doc, by_sentence: Mapping[int, Sequence[fr.Actor]], *, home_code:
                 "f_near_crime": float(bool(near_crime.get(f, set()) & CRIME_HEADS)),
                 "f_security_service": float(f in security_services),
                 "h_subject_over_f": float((h, f) in over),
+                "across_cue": float(any(s.across(h, f) for s in co)),
                 "h_near_lead": float(bool(near.get(h, set()) & LEAD_HEADS)),
                 "f_modifier_only": modifier_only,
                 "f_country_paired": float(bool(entities[f].country) and
@@ -260,12 +280,12 @@ def _plausible(x: Mapping[str, float]) -> bool:
     """A pair worth scoring: an agency that leads, owns the release, is a subject or
     shares a sentence of help with the foreign body, and a foreign body the text names
     in a sentence of help or thanks or lists beside a partner."""
-    home_ok = (x["h_lead"] or x["h_owner"] or x["h_in_cue_sentence_of_f"]
+    home_ok = (x["h_lead"] or x["h_owner"] or x["h_in_cue_sentence_of_f"] or x["across_cue"]
                or x["h_near_lead"] or x["h_subject_somewhere"])
     named_helping = x["f_near_help"] or x["f_near_thank"] or x["list_mate_paired"]
     # a country is more often the scene or source of the crime than a partner: only one
     # the text governs by a word of help or thanks, or lists beside a partner, is scored
-    foreign_ok = named_helping or (x["f_cue"] and not x["f_country"])
+    foreign_ok = named_helping or (x["f_cue"] and not x["f_country"]) or x["across_cue"]
     if x["f_near_crime"] and (x["f_country"] or not named_helping):
         return False                 # "the threat Russia poses", "GRU hackers"
     if x["f_security_service"] and not (x["f_near_thank"] or x["list_mate_paired"]):
@@ -275,12 +295,19 @@ def _plausible(x: Mapping[str, float]) -> bool:
     return bool(home_ok and foreign_ok)
 
 
+def explicit(features: Mapping[str, float]) -> bool:
+    """True when one sentence states the agency's own part with the body: the agency is
+    the subject of the clause that names it, or a cue of cooperation stands between their
+    names ("the FBI and the Secret Service, with the assistance of the NCA")."""
+    return bool(features["h_subject_over_f"] or features["across_cue"])
+
+
 def select(groups: Sequence[str], probs: Sequence[float], threshold: float,
            threshold_more: float, explicit: Sequence[bool] | None = None) -> list[bool]:
     """Which candidates to keep: per foreign body (``groups``), the best-scored home
     agency when it reaches ``threshold``, others only when they reach ``threshold_more``
     (a release that names one foreign partner seldom ties it to every US agency named),
-    unless the agency is the subject of the clause that names the body (``explicit``)."""
+    unless a sentence states that agency's part with the body (``explicit``)."""
     explicit = explicit or [False] * len(groups)
     best: dict[str, float] = {}
     for g, p in zip(groups, probs):
@@ -326,10 +353,39 @@ def _sentences(doc, by_sentence: Mapping[int, Sequence[fr.Actor]]) -> list[_Sent
                     if doc[a.root].dep_ in ("nsubj", "nsubjpass")
                     or doc[a.root].head.dep_ == "agent"}
         named = {i for a in actors for i in a.tokens}
-        free = {fr.lemma(t) for t in sent if t.i not in named and t.pos_ != "PROPN"}
+        free = {fr.lemma(t) for t in sent if t.i not in named and t.pos_ != "PROPN"
+                and not _course_of(t)}
+        places = tuple(sorted((min(a.tokens) if a.tokens else a.root, e)
+                              for a in actors for e in a.entity_ids))
         out.append(_Sentence(sent, {e for a in actors for e in a.entity_ids}, words, quoted,
-                             sent.start_char / n, subjects, free))
+                             sent.start_char / n, subjects, free, places,
+                             _surface_cues(sent, named)))
     return out
+
+
+def _surface_cues(sent, named: set[int]) -> tuple[int, ...]:
+    """Token indices of the words that join two lists of bodies as partners: "with" after
+    "along", "together" or a word of cooperation ("in coordination with"), "alongside",
+    and "of", "from" or "by" after a word of help ("with the assistance of", "support
+    provided by", "assisted by")."""
+    found = []
+    for tok in sent:
+        if tok.i in named:
+            continue
+        low = tok.lower_
+        before = [fr.lemma(t) for t in sent.doc[max(sent.start, tok.i - 2):tok.i]]
+        if low == "alongside" or (low == "with" and before and before[-1] in _WITH_AFTER):
+            found.append(tok.i)
+        elif low in ("of", "from", "by") and before and (
+                before[-1] in _BY_AFTER or (before[-1] == "provide" and len(before) > 1
+                                            and before[0] in _BY_AFTER)):
+            found.append(tok.i)
+    return tuple(found)
+
+
+def _course_of(tok) -> bool:
+    """"over the course of several years" is time, not a training course."""
+    return tok.lower_ == "course" and tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ == "of"
 
 
 def _list_mates(doc, by_sentence: Mapping[int, Sequence[fr.Actor]]) -> dict[str, set[str]]:
@@ -366,6 +422,8 @@ def _near_heads(doc, by_sentence: Mapping[int, Sequence[fr.Actor]], hops: int = 
             words: set[str] = set()
             first: set[str] = set()
             tok = doc[a.root]
+            if _placed(tok):
+                continue                     # "coordinated from The Hague, Netherlands"
             for step in range(1, hops + 1):
                 if tok.head.i == tok.i:
                     break
@@ -383,6 +441,26 @@ def _near_heads(doc, by_sentence: Mapping[int, Sequence[fr.Actor]], hops: int = 
                 near.setdefault(e, set()).update(words)
                 closer.setdefault(e, set()).update(first)
     return near, closer
+
+
+_PLACE_PREPS = frozenset({"in", "from", "at", "to", "into", "across", "throughout", "within"})
+
+
+def _placed(tok) -> bool:
+    """True when a name is the place of a verb ("arrested in Spain", "coordinated from The
+    Hague, Netherlands"), not a partner ("authorities in Spain" hangs on a noun)."""
+    for _ in range(4):                   # "from The Hague in the Netherlands": a place's place
+        while tok.dep_ in ("conj", "appos") and tok.head.i != tok.i:
+            tok = tok.head
+        prep = tok.head
+        if tok.dep_ != "pobj" or prep.lower_ not in _PLACE_PREPS:
+            return False
+        if prep.head.pos_ in ("VERB", "AUX"):
+            return True
+        if prep.head.pos_ != "PROPN":
+            return False
+        tok = prep.head
+    return False
 
 
 def _subject_links(doc, by_sentence: Mapping[int, Sequence[fr.Actor]],
