@@ -76,6 +76,9 @@ def collect(paths: list[Path], db: str):
                 return (surfaces[h] & a and surfaces[f] & b) or (surfaces[h] & b and surfaces[f] & a)
 
             for home, foreign, features in by_doc.get(doc_id, []):
+                for e in (home, foreign):   # a parent agency no mention names: by its name
+                    if not surfaces[e] and names.get(e):
+                        surfaces[e].add(norm(names[e]))
                 index = next((f"{key}#{i}" for i, p in enumerate(required)
                               if hit(p, home, foreign)), None)
                 if index is None and any(hit(p, home, foreign) for p in optional):

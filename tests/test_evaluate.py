@@ -115,6 +115,38 @@ def test_relations_by_hand(scored_db):
     assert rel["direction_errors"] == 1
 
 
+def test_spurious_relations_and_per_document_scores_are_reported(scored_db):
+    detail = evaluate(scored_db, GOLD)["per_document"][URL]
+    assert detail["spurious_relations"] == ["FBI - Vinnik"]
+    assert (detail["relation_pairs"]["tp"], detail["relation_pairs"]["fp"]) == (2, 1)
+
+
+def test_a_relation_end_no_mention_names_is_matched_by_its_name(con):
+    # "FBI Miami's Cyber Task Force worked with Europol": the relation names the FBI, the
+    # parent agency, which no mention of the document names; its name still matches
+    text = "FBI Miami's Cyber Task Force worked with Europol."
+    doc = Document("d2", URL, URL, "t", date(2022, 8, 5), "en", text, text, "h2")
+    store.write_documents(con, [doc])
+    fbi = Entity("e-fbi", "Federal Bureau of Investigation", "agency", "USA", [])
+    unit = Entity("e-unit", "FBI Miami's Cyber Task Force", "agency", "USA", [],
+                  parent_id="e-fbi")
+    europol = _entity("Europol", "agency")
+    ex = Extraction(
+        entities=[fbi, unit, europol],
+        mentions=[Mention("d2", "e-unit", "agency", "FBI Miami's Cyber Task Force", 0, 28),
+                  Mention("d2", "e-Europol", "agency", "Europol", 41, 48)],
+        relations=[Relation("r5", "d2", "e-fbi", "e-Europol", "joint_operation", False, "ev",
+                            0, 1, None, 0.9)],
+        done_doc_ids=["d2"])
+    store.write_extraction(con, ex, stage="extract", version="test")
+    gold = {"docs": {URL: {"entities": [
+        {"kind": "agency", "names": ["FBI", "Federal Bureau of Investigation"]},
+        {"kind": "agency", "names": ["Europol"]}],
+        "relations": [{"a": "FBI", "b": "Europol", "types": ["joint_operation"]}]}}}
+    rel = evaluate(con, gold)["relations"]["pair"]
+    assert (rel["tp"], rel["fp"], rel["fn"]) == (1, 0, 0)
+
+
 def test_missing_documents_are_reported(scored_db):
     result = evaluate(scored_db, GOLD)
     assert result["missing_documents"] == ["missing-file.html"]

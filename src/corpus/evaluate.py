@@ -161,6 +161,14 @@ def score_document(gold: dict[str, Any], entities: list[_SysEntity],
     names_of = relation_ends(gold)
 
     by_id = {e.entity_id: e for e in entities}
+    for r in relations:
+        # a relation may name a unit's parent agency that no mention of the document
+        # names ("FBI Miami's Cyber Task Force" acts as the FBI): match it by its name
+        for end in ("source", "target"):
+            eid = r[f"{end}_id"]
+            if eid not in by_id and r.get(f"{end}_name"):
+                by_id[eid] = _SysEntity(eid, r.get(f"{end}_kind") or "",
+                                        {norm(r[f"{end}_name"])}, r[f"{end}_name"])
 
     def matches(entity_id: str, names: set[str]) -> bool:
         e = by_id.get(entity_id)

@@ -64,6 +64,11 @@ def dates_for_evaluation(con: Connection, doc_ids: list[str]) -> dict[str, list]
 
 def relations_for_evaluation(con: Connection, doc_ids: list[str]) -> dict[str, list[dict]]:
     return _by_doc(con, """
-        SELECT doc_id, source_id, target_id, type, directed FROM relations
-        WHERE doc_id IN (SELECT doc_id FROM _eval_ids)
+        SELECT r.doc_id, r.source_id, r.target_id, r.type, r.directed,
+               s.name AS source_name, s.kind AS source_kind,
+               t.name AS target_name, t.kind AS target_kind
+        FROM relations r
+        LEFT JOIN entities s ON s.entity_id = r.source_id
+        LEFT JOIN entities t ON t.entity_id = r.target_id
+        WHERE r.doc_id IN (SELECT doc_id FROM _eval_ids)
     """, doc_ids)
