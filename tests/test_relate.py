@@ -27,13 +27,13 @@ def country(code: str) -> tuple[str, str, str]:
 
 
 def relate(nlp, text: str, names: dict[str, tuple], *, published=None, dates=(), parents=None,
-           entity_names=None):
+           entity_names=None, known=()):
     """Parse ``text``, name the given surface forms as entities, and find relations.
-    Ids starting "int-" are international bodies the knowledge base knows (their kb_id);
-    ``entity_names`` gives an entity a canonical name other than its surface form."""
+    Ids starting "int-", and those in ``known``, are bodies the knowledge base knows (their
+    kb_id); ``entity_names`` gives an entity a canonical name other than its surface form."""
     entities = {eid: Entity(eid, (entity_names or {}).get(eid, surface), kind, country=code,
                             parent_id=(parents or {}).get(eid),
-                            kb_id=eid if eid.startswith("int-") else None)
+                            kb_id=eid if eid.startswith("int-") or eid in known else None)
                 for surface, (eid, kind, code) in names.items()}
     mentions: list[Mention] = []
     for surface in sorted(names, key=len, reverse=True):
@@ -486,7 +486,7 @@ def test_a_units_parent_named_in_its_possessive_is_not_a_second_actor(nlp):
     rels = relate(nlp, text, {"FBI": FBI, "Virtual Asset Unit": ("usa-fbi-vau", "agency", "USA"),
                               "Office of International Affairs": ("usa-doj-oia", "agency", "USA"),
                               "IRS-CI Cyber Crimes Unit": ("usa-irsci-cyber", "agency", "USA")},
-                  parents={"usa-fbi-vau": "usa-fbi"})
+                  parents={"usa-fbi-vau": "usa-fbi"}, known={"usa-fbi-vau"})
     one(rels, "usa-fbi-vau", "usa-irsci-cyber")
     assert not [r for r in rels if "usa-fbi" in (r.source_id, r.target_id)], rels
 
@@ -528,7 +528,7 @@ def test_a_functional_division_acts_as_itself(nlp):
     rels = relate(nlp, text, {"FBI's Cyber Division": ("usa-fbi-cyd", "agency", "USA"),
                               "FBI": FBI,
                               "Polish National Police": ("pol-police", "agency", "POL")},
-                  parents={"usa-fbi-cyd": "usa-fbi"},
+                  parents={"usa-fbi-cyd": "usa-fbi"}, known={"usa-fbi-cyd"},
                   entity_names={"usa-fbi-cyd": "Cyber Division"})
     one(rels, "usa-fbi-cyd", "pol-police")
 
@@ -923,3 +923,66 @@ def test_home_agencies_along_with_foreign_police_are_each_tied(settings):
     assert not missing, missing
     assert all(r.trigger.startswith("document:") or r.confidence <= 0.7
                for r in result.relations)
+
+
+def test_home_and_foreign_co_investigators_are_each_tied(nlp):
+    """justice.gov (C.D. Cal.), NetWire: one home agency and four bodies abroad conducted the
+    investigation together; the FBI worked with each of them, and the bodies abroad are not
+    paired among themselves."""
+    text = ("The FBI’s Los Angeles Field Office; the Croatia Ministry of the Interior, Criminal "
+            "Police Directorate; Zurich Cantonal Police in Switzerland; the Europol European "
+            "Cybercrime Center; and the Australian Federal Police conducted the investigation "
+            "in this matter.")
+    rels = relate(nlp, text, {
+        "FBI’s Los Angeles Field Office": FBI,
+        "Croatia Ministry of the Interior, Criminal Police Directorate": ("hrv-moi", "agency", "HRV"),
+        "Zurich Cantonal Police": ("che-zurich", "agency", "CHE"),
+        "Europol European Cybercrime Center": ("int-europol-ec3", "agency", None),
+        "Australian Federal Police": ("aus-afp", "agency", "AUS")})
+    pairs = {frozenset((r.source_id, r.target_id)) for r in rels}
+    abroad = ("hrv-moi", "che-zurich", "int-europol-ec3", "aus-afp")
+    assert {frozenset(("usa-fbi", f)) for f in abroad} <= pairs, pairs
+    assert not [p for p in pairs if p <= set(abroad)], pairs
+
+
+def test_the_us_attorney_who_thanks_speaks_for_the_office(nlp):
+    """justice.gov (S.D.N.Y.), IntelBroker: "Mr. Clayton praised ... He also thanked the
+    French, Spanish, British, and Dutch authorities": the U.S. Attorney's Office thanks them,
+    though the FBI is the release's most named agency."""
+    text = ("Jay Clayton, the United States Attorney for the Southern District of New York, and "
+            "the FBI announced the charges. The FBI New York Field Office investigated the case. "
+            "The FBI worked with the FBI Cyber Division. Mr. Clayton praised the outstanding "
+            "work of the FBI. He also thanked the French, Spanish, British, and Dutch "
+            "authorities for their assistance.")
+    rels = relate(nlp, text, {
+        "Southern District of New York": ("usa-usao-sdny", "agency", "USA"),
+        "FBI": FBI, "French": country("FRA"), "Spanish": country("ESP"),
+        "British": country("GBR"), "Dutch": country("NLD")},
+        entity_names={"usa-usao-sdny": "U.S. Attorney's Office for the Southern District of "
+                                       "New York"})
+    thanked = {r.target_id if r.source_id == "usa-usao-sdny" else r.source_id
+               for r in rels if "usa-usao-sdny" in (r.source_id, r.target_id)
+               and r.trigger == "thanked"}
+    assert thanked >= {"FRA", "ESP", "GBR", "NLD"}, rels
+
+
+def test_a_home_unit_the_kb_does_not_know_acts_as_its_agency(nlp):
+    """justice.gov (OPA), Cryptex: the Secret Service's Cyber Investigative Section leads;
+    the gold and analysts name the Secret Service. A unit abroad the knowledge base does not
+    know ("Kosovo Police's Cybercrime Investigation Directorate") stays itself."""
+    text = ("The Secret Service and the Kosovo Police announced the arrest. "
+            "The U.S. Secret Service Cyber Investigative Section investigated the case with "
+            "the assistance of the National Crime Agency and the Kosovo Police Cybercrime "
+            "Investigation Directorate.")
+    rels = relate(nlp, text, {
+        "U.S. Secret Service Cyber Investigative Section": ("usa-usss-cis", "agency", "USA"),
+        "National Crime Agency": ("gbr-nca", "agency", "GBR"),
+        "Kosovo Police Cybercrime Investigation Directorate": ("xkx-cid", "agency", "XKX"),
+        "Secret Service": ("usa-usss", "agency", "USA"),
+        "Kosovo Police": ("xkx-police", "agency", "XKX")},
+        parents={"usa-usss-cis": "usa-usss", "xkx-cid": "xkx-police"})
+    assert rels
+    helped = [r for r in rels if r.trigger == "assistance"]
+    ends = {e for r in helped for e in (r.source_id, r.target_id)}
+    assert "usa-usss-cis" not in ends and "usa-usss" in ends, helped
+    assert "xkx-cid" in ends and "xkx-police" not in ends, helped

@@ -22,7 +22,7 @@ from corpus.relate import lexicon as lx
 from corpus.relate import pairs
 from corpus.relate.modality import is_critical, modality_of
 
-RELATE_VERSION = "8"
+RELATE_VERSION = "9"
 RELATOR_VERSION = RELATE_VERSION      # the skeleton's name, kept for old imports
 
 ACTOR_KINDS = ("agency", "country", "organization")
@@ -34,6 +34,7 @@ MAX_SIDE = 2        # a lone group modifier ("U.S. agencies") is paired with at 
 MAX_CROSS = 4       # a list-by-list cross product is read only up to 2 x 2
 MAX_LEAD = 2        # agencies named as leading the investigation that helpers are paired with
 MAX_STAR = 5        # co-agents with one international body: each paired with the body
+MAX_MIXED = 60      # co-agents at home and abroad: each home agency with each body abroad
 
 __all__ = ["RELATE_VERSION", "find_relations"]
 
@@ -168,6 +169,20 @@ def _security_services(entities: Mapping[str, Entity]) -> frozenset[str]:
     return frozenset(out)
 
 
+def _us_attorney(subject, look_back: bool = True) -> bool:
+    """True when a clause's subject is the U.S. Attorney a USAO release quotes: "U.S.
+    Attorney Durham", "Mr. Clayton" / "Ms. Liu" (the form its closing lines use), or "He" /
+    "She" right after a sentence whose subject is one of those."""
+    doc = subject.doc
+    if subject.ent_type_ == "PERSON":
+        before = [t.lower_ for t in doc[max(0, subject.left_edge.i - 2):subject.left_edge.i + 1]]
+        return "attorney" in before or bool({"mr.", "ms.", "mrs.", "mr", "ms", "mrs"} & set(before))
+    if look_back and subject.lower_ in ("he", "she") and subject.sent.start > 0:
+        previous = doc[subject.sent.start - 1].sent
+        return any(t.dep_ == "nsubj" and _us_attorney(t, False) for t in previous)
+    return False
+
+
 # -- actors -----------------------------------------------------------------
 def _mend_split_names(doc, mentions: Sequence[Mention]) -> None:
     """Join sentences the parser split inside a name ("... Bureau of International
@@ -193,6 +208,9 @@ def _actors_by_sentence(doc, mentions, entities) -> dict[int, list[fr.Actor]]:
     "Burkinabe National Police") is part of it, not an actor of its own."""
     out: dict[int, list[fr.Actor]] = {}
     taken: list[tuple[int, int]] = []
+    countries = Counter(entities[m.entity_id].country for m in mentions
+                        if entities[m.entity_id].kind == "agency" and entities[m.entity_id].country)
+    home = countries.most_common(1)[0][0] if countries else None
     for m in sorted(mentions, key=lambda m: (m.start_char - m.end_char, m.start_char)):
         span = doc.char_span(m.start_char, m.end_char, alignment_mode="expand")
         if span is None or len(span) == 0:
@@ -201,7 +219,7 @@ def _actors_by_sentence(doc, mentions, entities) -> dict[int, list[fr.Actor]]:
             continue
         taken.append((m.start_char, m.end_char))     # "U.S.–Kenya" is one token, two actors
         root = _span_root(span)
-        acting = _acting_entity(m.entity_id, entities)
+        acting = _acting_entity(m.entity_id, entities, home)
         actor = fr.Actor((acting,), root.i, frozenset(t.i for t in span),
                          kinds=(entities[acting].kind,))
         out.setdefault(root.sent.start, []).append(actor)
@@ -235,19 +253,25 @@ def _is_local_office(entity: Entity) -> bool:
     return False
 
 
-def _acting_entity(entity_id: str, entities: Mapping[str, Entity]) -> str:
+def _acting_entity(entity_id: str, entities: Mapping[str, Entity],
+                   home: str | None = None) -> str:
     """The agency acting when a document names one of its local offices: "the FBI's
     Washington Field Office worked with Europol" is the FBI working with Europol (the
     mention keeps the office; only the relation names the agency). Functional units
     with an identity of their own (Europol's EC3, the FBI's Cyber Division) act as
-    themselves."""
+    themselves; so does a unit the knowledge base does not know abroad, while one at home
+    ("the U.S. Secret Service Cyber Investigative Section") acts as its agency, as the
+    gold and analysts name it."""
     current = entity_id
     for _ in range(4):
         ent = entities.get(current)
         if ent is None or not ent.parent_id or ent.parent_id not in entities:
             break
         parent = entities[ent.parent_id]
-        if not _is_local_office(ent) and not _LOCAL_OFFICE.search(parent.name):
+        home_unit = (home is not None and not ent.kb_id and ent.kind == "agency"
+                     and ent.country == home == parent.country)
+        if not _is_local_office(ent) and not _LOCAL_OFFICE.search(parent.name) \
+                and not home_unit:
             break                          # a unit in its own right, or a unit of a unit
         current = parent.entity_id
     return current
@@ -697,6 +721,17 @@ class _SentenceReader:
                     self.out.append(Candidate(bodies[0], e, rtype, False, LIST, trigger))
             return
         if len(ids) > MAX_AMONG:
+            home, abroad = self._sides(ids)
+            if home and abroad and len(home) * len(abroad) <= MAX_MIXED:
+                # "The FBI's Los Angeles Field Office; the Croatia Ministry of the Interior;
+                # Zurich Cantonal Police; ... and the Australian Federal Police conducted the
+                # investigation": each home agency worked with each body abroad; the bodies
+                # abroad among themselves, and the home agencies among themselves, the
+                # sentence does not pair
+                for s in home:
+                    for t in abroad:
+                        self.out.append(Candidate(s, t, rtype, False, LIST, trigger))
+                return
             # a list of co-participants ("authorities from Denmark, France, Germany ..."):
             # the sentence relates each to the coordinator or subject, read elsewhere,
             # not each participant to every other one
@@ -708,6 +743,24 @@ class _SentenceReader:
                 if owner[s] is owner[t] and owner[s].kinds == ("partners",):
                     continue
                 self.out.append(Candidate(s, t, rtype, False, confidence, trigger))
+
+    def _sides(self, ids: list[str]) -> tuple[list[str], list[str]]:
+        """A co-agent list split into the agencies of the publisher's country and the
+        agencies and international bodies abroad; ([], []) when any member is neither
+        (a country, a company, a body of unknown country) or a unit of a listed body."""
+        home, abroad = [], []
+        for e in ids:
+            ent = self.ctx.entities[e]
+            if ent.kind != "agency" or ent.parent_id in ids:
+                return [], []
+            if ent.country == self.ctx.home_code and self.ctx.home_code:
+                home.append(e)
+            elif e in self.ctx.international or ent.country:
+                abroad.append(e)
+            else:
+                return [], []
+        home = list(dict.fromkeys(pairs._pair_actor(e, self.ctx.entities) for e in home))
+        return home, abroad
 
     def _conf(self, actors, base: float) -> float:
         return CROSS if any(a.resolved for a in actors) else base
@@ -917,18 +970,28 @@ class _SentenceReader:
         helpers = [a for a in self.actors if a.root not in for_tokens and a not in thankers
                    and any(self._under(a, anchor) for anchor in anchors)]
         rtype = self.type_from_context()
-        if not thankers and self.ctx.owner and "attorney" in self.ctx.entities[
-                self.ctx.owner].name.lower() and any(
-                c.dep_ == "nsubj" and c.ent_type_ == "PERSON" and any(
-                    t.lower_ == "attorney" for t in c.doc[max(0, c.left_edge.i - 2):c.i])
-                for c in verb.children):
-            # "U.S. Attorney Durham thanked ...": the official speaks for the publisher
-            thankers = [fr.Actor((self.ctx.owner,), -1, frozenset(), resolved=True)]
-            helpers = [a for a in helpers if self.ctx.owner not in a.entity_ids]
+        office = self._attorneys_office()
+        if not thankers and office and any(
+                c.dep_ == "nsubj" and _us_attorney(c) for c in verb.children):
+            # "U.S. Attorney Durham thanked ...", "Mr. Clayton praised ... He also thanked
+            # the French ... authorities": the official speaks for the office
+            thankers = [fr.Actor((office,), -1, frozenset(), resolved=True)]
+            helpers = [a for a in helpers if office not in a.entity_ids]
         if thankers:
             self.add(thankers, helpers, rtype, False, self._conf(thankers, PREPOSITION), verb)
         elif helpers:
             self.add(helpers, self.lead_partners(helpers), rtype, False, CROSS, verb)
+
+    def _attorneys_office(self) -> str | None:
+        """The U.S. Attorney's Office a release speaks for: the owner when it is one, else
+        the only one the release names."""
+        owner = self.ctx.owner
+        if owner and "attorney" in self.ctx.entities[owner].name.lower():
+            return owner
+        offices = {e for _, e in self.ctx.order
+                   if "attorney's office" in self.ctx.entities[e].name.lower().replace("’", "'")
+                   and self.ctx.entities[e].country == self.ctx.home_code}
+        return offices.pop() if len(offices) == 1 else None
 
     def read_involve(self, verb) -> None:
         """The actors a case involved, or its listed partners, with its lead agencies."""
