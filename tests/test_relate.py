@@ -986,3 +986,87 @@ def test_a_home_unit_the_kb_does_not_know_acts_as_its_agency(nlp):
     ends = {e for r in helped for e in (r.source_id, r.target_id)}
     assert "usa-usss-cis" not in ends and "usa-usss" in ends, helped
     assert "xkx-cid" in ends and "xkx-police" not in ends, helped
+
+
+def _extracted_ties(settings, text: str, title: str):
+    """Entities and undirected ties (by knowledge-base id, else name) of one release."""
+    from corpus.extract import extract_batch
+
+    result = extract_batch([{"doc_id": "d", "text": text, "title": title, "published": None,
+                             "language": "en"}], settings)
+    by_id = {e.entity_id: e for e in result.entities}
+
+    def key(eid: str) -> str:
+        return by_id[eid].kb_id or by_id[eid].name
+
+    tied = {frozenset((key(r.source_id), key(r.target_id))) for r in result.relations}
+    return result, tied
+
+
+DISRUPTOR = (
+    "Operation DisrupTor was a collaborative initiative across JCODE members, including the "
+    "Department of Justice; Federal Bureau of Investigation; U.S. Drug Enforcement "
+    "Administration; U.S. Postal Inspection Service; U.S. Immigration and Customs "
+    "Enforcement’s Homeland Security Investigations; U.S. Customs and Border Protection; "
+    "Financial Crimes Enforcement Network; Bureau of Alcohol, Tobacco, and Firearms; Naval "
+    "Criminal Investigative Service, and Department of Defense. Local, state and other federal "
+    "agencies also contributed to Operation DisrupTor investigations.The investigations "
+    "leading to Operation DisrupTor were significantly aided by essential support and "
+    "coordination by the Department of Justice’s multi-agency Special Operations Division, the "
+    "Criminal Division’s Computer Crime and Intellectual Property Section, Narcotic and "
+    "Dangerous Drug Section, and Organized Crime and Gang Section, the Justice Department’s "
+    "Office of International Affairs, the National Cyber Joint Investigative Task Force, "
+    "Europol and its Dark Web team and international partners Eurojust, Austrian Federal "
+    "Investigation Bureau, Cyprus Police, German Federal Criminal Police Office, Canada’s Royal "
+    "Canadian Mounted Police, Portuguese Judicial Police, Dutch Police, Swedish Police, the "
+    "British National Crime Agency, Australia's Western Australia Police Force, and Australian "
+    "Criminal Intelligence Commission.")
+
+
+def test_the_members_of_the_initiative_lead_it_together(settings):
+    """dea.gov, Operation DisrupTor: no clause says who investigated; the release lists the
+    JCODE members that ran the initiative, and the help of Europol and the partners abroad
+    is help to each member, the ones named once (CBP, FinCEN, ATF, NCIS) included. The
+    Australian Criminal Intelligence Commission is a police body, not a security service."""
+    _, tied = _extracted_ties(settings, DISRUPTOR, "International law enforcement operation "
+                              "targeting opioid traffickers on the Darknet")
+    members = ["usa-cbp", "usa-fincen", "usa-atf", "usa-ncis", "usa-fbi", "usa-dea"]
+    partners = ["int-europol", "int-eurojust", "can-rcmp", "aus-acic"]
+    missing = [(m, p) for m in members for p in partners if frozenset((m, p)) not in tied]
+    assert not missing, missing
+
+
+BOOTERS = (
+    "In conjunction with the website seizures, Homeland Security Investigations, the United "
+    "Kingdom’s National Crime Agency, and the Netherlands Police have launched an advertising "
+    "campaign using targeted placement ads in search engines, which are triggered by keywords "
+    "associated with DDoS activities.\n\nThe cases announced today are being investigated by "
+    "the FBI’s Anchorage and Los Angeles field offices, Defense Criminal Investigative "
+    "Service’s Cyber East and Cyber West field offices, and HSI’s Columbus field office.\n\n"
+    "Invaluable assistance was provided by Germany’s Bundeskriminalamt (BKA); the United "
+    "Kingdom’s National Crime Agency; the Netherlands Police; Polish Central Cybercrime "
+    "Bureau; Brazilian Federal Police, High Tech Crimes Coordination; EUROPOL; and the Brandon "
+    "Police Service in Manitoba, Canada.")
+
+
+def test_agencies_whose_field_offices_investigate_lead(settings):
+    """justice.gov (C.D. Cal.), booter services: "investigated by the FBI's Anchorage and Los
+    Angeles field offices, DCIS's ... and HSI's Columbus field office" names the agencies only
+    as owners of the agents; they still led, so each gets the assistance that follows."""
+    _, tied = _extracted_ties(settings, BOOTERS, "2 Defendants Charged in U.S. Courts as Part "
+                              "of Global Crackdown on Booter Services")
+    for agency in ("usa-fbi", "usa-dod-dcis", "usa-hsi"):
+        for partner in ("deu-bka", "pol-cbsp", "bra-pf"):
+            assert frozenset((agency, partner)) in tied, (agency, partner, tied)
+
+
+def test_a_funding_program_is_not_paired_with_the_partners_abroad(settings):
+    """OCDETF funds and coordinates drug cases; a release naming it beside the investigating
+    agency does not make it a partner of the police abroad (no gold file pairs it)."""
+    text = ("The investigation was conducted by the FBI. Invaluable assistance was provided by "
+            "Germany’s Bundeskriminalamt (BKA) and the Netherlands Police. This case is part of "
+            "an Organized Crime Drug Enforcement Task Forces (OCDETF) operation. OCDETF "
+            "identifies, disrupts, and dismantles the highest-level criminal organizations.")
+    result, tied = _extracted_ties(settings, text, "Dark web vendor sentenced")
+    assert frozenset(("usa-fbi", "deu-bka")) in tied
+    assert not [t for t in tied if "usa-doj-ocdetf" in t], tied

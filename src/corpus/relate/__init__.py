@@ -22,7 +22,7 @@ from corpus.relate import lexicon as lx
 from corpus.relate import pairs
 from corpus.relate.modality import is_critical, modality_of
 
-RELATE_VERSION = "9"
+RELATE_VERSION = "10"
 RELATOR_VERSION = RELATE_VERSION      # the skeleton's name, kept for old imports
 
 ACTOR_KINDS = ("agency", "country", "organization")
@@ -124,6 +124,7 @@ def _document_pairs(doc, by_sentence, ctx: DocContext, entities: Mapping[str, En
         doc, by_sentence, home_code=ctx.home_code, lead=ctx.lead, owner=ctx.owner,
         entities=entities, international=ctx.international, paired=paired, doc_id=doc_id,
         security_services=_security_services(entities),
+        acting=lambda e: _acting_entity(e, entities, ctx.home_code),
         acceptable=lambda a, b: _acceptable(Candidate(a, b, "", False, 0.0, None), entities))
     if model is None or not scored:
         return []
@@ -152,6 +153,7 @@ def _document_pairs(doc, by_sentence, ctx: DocContext, entities: Mapping[str, En
 
 _SECURITY_NAME = re.compile(r"\b(?:defen[cs]e|military|army|armed forces|intelligence)\b",
                             re.IGNORECASE)
+_CRIMINAL_INTELLIGENCE = re.compile(r"\bcriminal intelligence\b", re.IGNORECASE)
 
 
 def _security_services(entities: Mapping[str, Entity]) -> frozenset[str]:
@@ -161,6 +163,8 @@ def _security_services(entities: Mapping[str, Entity]) -> frozenset[str]:
     out = set()
     for eid, ent in entities.items():
         entry = kb.by_id.get(ent.kb_id) if kb is not None and ent.kb_id else None
+        if _CRIMINAL_INTELLIGENCE.search(ent.name):
+            continue                   # a police body that gathers criminal intelligence
         if entry is not None:
             if entry.category in ("intelligence", "military"):
                 out.add(eid)
@@ -432,15 +436,67 @@ def _document_context(doc, by_sentence, mentions, entities) -> DocContext:
                 agents = sorted(agents, key=lambda a: min(a.tokens, default=a.root))
                 lead = list(dict.fromkeys(e for a in agents for e in a.entity_ids
                                           if entities[e].kind == "agency"))
+                # "investigated by the FBI's Anchorage and Los Angeles field offices,
+                # DCIS's Cyber East ... field offices": the agencies only own the agents
+                if not lead and home_code:
+                    lead = next((_listed_after(sent, by, actors, entities, home_code)
+                                 for by in tok.children if by.dep_ == "agent"), [])
             if word in lx.HAND_OVER_VERBS or (word == "extradition" and not fr.is_verb(tok)):
                 roles = _roles(tok, actors, index, set())
                 for a in roles.get(fr.FROM, []):
                     for e in a.entity_ids:
                         if e != home and entities[e].kind == "country" and e not in sources:
                             sources.append(e)
+    if not lead:
+        lead = _member_agencies(doc, by_sentence, entities, home_code)
     ctx.lead = tuple(lead)
     ctx.extradition_sources = tuple(sources)
     return ctx
+
+
+# "a collaborative initiative across JCODE members, including the Department of Justice;
+# FBI; DEA; ...", "the NCIDE Task Force, composed of agents from HSI, the FBI, ...": the
+# agencies that make up the team that ran the case
+_MEMBER_VERBS = frozenset({"compose", "comprise", "consist"})
+_FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
+
+
+def _member_agencies(doc, by_sentence, entities, home_code: str | None) -> list[str]:
+    """The home agencies a release lists as the members of the team or initiative behind
+    its case, when no clause names who investigated: they led it together."""
+    if not home_code:
+        return []
+    for sent in doc.sents:
+        actors = by_sentence.get(sent.start, [])
+        if len(actors) < 2:
+            continue
+        for tok in sent:
+            word = fr.lemma(tok)
+            if word == "member" and tok.pos_ == "NOUN":
+                heads = [c for c in tok.children if c.lower_ in ("including", "include")]
+            elif word in _MEMBER_VERBS and tok.pos_ == "VERB":
+                heads = [c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"]
+            else:
+                continue
+            for head in heads:
+                members = _listed_after(sent, head, actors, entities, home_code)
+                if len(members) >= 2:
+                    return members
+    return []
+
+
+def _listed_after(sent, head, actors, entities, home_code: str) -> list[str]:
+    """The home agencies named after ``head`` up to the next finite verb, read on the
+    words: the parser breaks long semicolon lists ("DOJ; FBI; DEA; ...") apart."""
+    named = {i: a for a in actors for i in a.tokens}
+    out: list[str] = []
+    for tok in sent[head.i - sent.start + 1:]:
+        if tok.i in named:
+            out.extend(e for e in named[tok.i].entity_ids
+                       if entities[e].kind == "agency" and entities[e].country == home_code)
+        elif tok.tag_ in _FINITE:
+            break
+    return list(dict.fromkeys(out))
 
 
 def _is_international(entity: Entity) -> bool:

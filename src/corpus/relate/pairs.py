@@ -25,7 +25,7 @@ import math
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
-from typing import Iterator, Mapping, Sequence
+from typing import Callable, Iterator, Mapping, Sequence
 
 from corpus.records import Entity
 from corpus.relate import frames as fr
@@ -86,6 +86,11 @@ FEATURES = (
     "h_near_lead", "f_modifier_only", "f_country_paired", "other_home_in_cue_sentence",
     "n_lead_log", "h_rank_log", "same_list", "f_paired_via_thanks", "f_near_crime",
     "f_security_service", "h_subject_over_f", "across_cue")
+
+# programs that fund and coordinate cases across agencies ("part of an Organized Crime
+# Drug Enforcement Task Forces operation"): named in most drug releases, never the partner
+# of a foreign body in any gold file, so the document-level model does not pair them
+FUNDING_PROGRAMS = frozenset({"usa-doj-ocdetf", "usa-hidta"})
 
 _TRACE: list | None = None
 
@@ -171,14 +176,22 @@ def candidates(doc, by_sentence: Mapping[int, Sequence[fr.Actor]], *, home_code:
                lead: Sequence[str], owner: str | None, entities: Mapping[str, Entity],
                international: Sequence[str], paired: Mapping[frozenset, set[str]],
                acceptable, security_services: frozenset[str] = frozenset(),
-               doc_id: str = "") -> list[PairCandidate]:
+               doc_id: str = "", acting: Callable[[str], str] | None = None,
+               ) -> list[PairCandidate]:
     """Every (home agency, foreign body) pair of a document that the sentence reader did
     not pair, with its features. ``security_services`` are the entity ids of intelligence
-    and military bodies (the knowledge base's categories), paired only when thanked."""
+    and military bodies (the knowledge base's categories), paired only when thanked.
+    ``acting`` gives the entity that acts for a mentioned one (the agency of a field
+    office the knowledge base knows, "DEA Miami Field Division"), as the reader names it."""
     if not home_code:
         return []
+
+    def actor(e: str) -> str:
+        return _pair_actor(acting(e) if acting else e, entities)
+
+    lead = list(dict.fromkeys(actor(e) for e in lead))
     by_sentence = {start: [dataclasses.replace(a, entity_ids=tuple(dict.fromkeys(
-        _pair_actor(e, entities) for e in a.entity_ids))) for a in actors]
+        actor(e) for e in a.entity_ids))) for a in actors]
         for start, actors in by_sentence.items()}   # "FBI Charlotte" is paired as the FBI
     sentences = _sentences(doc, by_sentence)
     if not sentences:
@@ -187,7 +200,8 @@ def candidates(doc, by_sentence: Mapping[int, Sequence[fr.Actor]], *, home_code:
     for s in sentences:
         for e in s.ids:
             counts[e] = counts.get(e, 0) + 1
-    home = [e for e in counts if entities[e].kind == "agency" and entities[e].country == home_code]
+    home = [e for e in counts if entities[e].kind == "agency" and entities[e].country == home_code
+            and entities[e].kb_id not in FUNDING_PROGRAMS]
     foreign = [e for e in counts if _is_foreign(entities[e], home_code, international)]
     if not home or not foreign:
         return []
