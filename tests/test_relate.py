@@ -1070,3 +1070,29 @@ def test_a_funding_program_is_not_paired_with_the_partners_abroad(settings):
     result, tied = _extracted_ties(settings, text, "Dark web vendor sentenced")
     assert frozenset(("usa-fbi", "deu-bka")) in tied
     assert not [t for t in tied if "usa-doj-ocdetf" in t], tied
+
+
+def test_a_nationality_in_a_headline_does_not_act(nlp):
+    """justice.gov (N.D. Cal.), Baratov: "Canadian" is the hacker's nationality and the FSB
+    officers are Russian; neither country aided the other."""
+    text = "Canadian Hacker Who Conspired With And Aided Russian FSB Officers Pleads Guilty"
+    rels = relate(nlp, text, {"Canadian": country("CAN"), "Russian": country("RUS")})
+    assert rels == []
+
+
+def test_a_country_goods_were_sold_to_is_not_a_partner(settings):
+    """justice.gov (D.D.C.), a U.S. Attorney's farewell: "illicit tobacco sales to North
+    Korea" makes North Korea the destination of a crime, though "efforts" stands near and
+    the Justice Department owns the release. The whole release, through the extraction."""
+    from corpus.extract import extract_batch
+
+    if not DEV_JSONL.exists():
+        pytest.skip("the shared development corpus is not here")
+    with DEV_JSONL.open(encoding="utf-8") as fh:
+        record = next(json.loads(line) for line in fh
+                      if "united-states-attorney-matthew-m-graves-step-down" in line)
+    result = extract_batch([{"doc_id": "d", "text": record["text"], "title": record["title"],
+                             "published": None, "language": "en"}], settings)
+    korea = {e.entity_id for e in result.entities if e.name == "North Korea"}
+    assert korea
+    assert not [r for r in result.relations if {r.source_id, r.target_id} & korea]

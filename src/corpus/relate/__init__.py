@@ -22,7 +22,7 @@ from corpus.relate import lexicon as lx
 from corpus.relate import pairs
 from corpus.relate.modality import is_critical, modality_of
 
-RELATE_VERSION = "10"
+RELATE_VERSION = "11"
 RELATOR_VERSION = RELATE_VERSION      # the skeleton's name, kept for old imports
 
 ACTOR_KINDS = ("agency", "country", "organization")
@@ -722,6 +722,10 @@ class _SentenceReader:
             fr.is_group(tok.head)
 
     def add(self, sources, targets, rtype, directed, confidence, trigger) -> None:
+        # "Canadian Hacker Who ... Aided Russian FSB Officers": a country that is someone's
+        # nationality does not act, whichever reading brought it here
+        sources = [a for a in sources if a.resolved or a.root < 0 or not self._nationality(a)]
+        targets = [a for a in targets if a.resolved or a.root < 0 or not self._nationality(a)]
         sources_actors, targets_actors = sources, targets
         sources = list(dict.fromkeys(e for a in sources for e in a.entity_ids))
         targets = list(dict.fromkeys(e for a in targets for e in a.entity_ids))

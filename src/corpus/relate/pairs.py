@@ -53,7 +53,8 @@ CRIME_HEADS = frozenset({
     "violation", "sanction", "indictment", "indict", "charge", "conspire", "conspiracy",
     "conspirator", "co-conspirator", "defendant", "launder", "laundering", "intrusion",
     "espionage", "base", "originate", "sponsor", "pose", "target", "officer", "employee",
-    "unit", "agent", "actor", "criminal", "national", "citizen"})
+    "unit", "agent", "actor", "criminal", "national", "citizen", "sale", "sell", "export",
+    "smuggle"})
 # what "with X" hangs on when X is a partner: "an action with", "worked with", "investigated with"
 _JOINT_HOSTS = frozenset({
     "action", "operation", "investigation", "effort", "case", "coordination", "cooperation",
