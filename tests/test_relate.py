@@ -1096,3 +1096,14 @@ def test_a_country_goods_were_sold_to_is_not_a_partner(settings):
     korea = {e.entity_id for e in result.entities if e.name == "North Korea"}
     assert korea
     assert not [r for r in result.relations if {r.source_id, r.target_id} & korea]
+
+
+def test_the_country_a_fugitive_is_a_citizen_of_does_not_hand_him_over(nlp):
+    """justice.gov (M.D. Fla.), Pankov: Russia is his citizenship; Georgia arrested him and
+    the sentence names no Russian part in the extradition."""
+    text = ("Pankov, a citizen and resident of Russia, was taken into custody by Georgian "
+            "authorities in the Republic of Georgia, on October 4, 2022, and extradited to the "
+            "United States pursuant to a request from the United States.")
+    rels = relate(nlp, text, {"Russia": country("RUS"), "Georgian": country("GEO"),
+                              "Georgia": country("GEO"), "United States": country("USA")})
+    assert not [r for r in rels if "RUS" in (r.source_id, r.target_id)], rels

@@ -884,9 +884,11 @@ class _SentenceReader:
 
     def _nationality(self, actor) -> bool:
         """A country standing as someone's nationality ("Russian national Alexander
-        Vinnik"), not as a state acting in the sentence."""
+        Vinnik", "a citizen and resident of Russia"), not as a state acting in the sentence."""
         tok = self.sent.doc[actor.root]
         head = tok.head
+        if tok.dep_ == "pobj" and head.lower_ == "of":
+            return head.head.lemma_.lower() in lx.NATIONALITY_NOUNS
         return tok.dep_ in ("amod", "compound", "nmod") and (
             head.ent_type_ == "PERSON" or head.lemma_.lower() in lx.NATIONALITY_NOUNS)
 
