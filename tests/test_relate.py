@@ -1118,3 +1118,47 @@ def test_the_country_a_fugitive_is_a_citizen_of_does_not_hand_him_over(nlp):
     rels = relate(nlp, text, {"Russia": country("RUS"), "Georgian": country("GEO"),
                               "Georgia": country("GEO"), "United States": country("USA")})
     assert not [r for r in rels if "RUS" in (r.source_id, r.target_id)], rels
+
+
+def test_the_us_attorney_who_acknowledges_assistance_speaks_for_the_office(nlp):
+    """justice.gov (S.D.N.Y.), Samourai Wallet: "Mr. Roos" (no PERSON tag) praises the
+    investigators, then "He also acknowledged the assistance of ... Europol, the Portuguese
+    Judicial Police": the helpers hang on "assistance", and the office thanks them."""
+    text = ("U.S. Attorney's Office, Southern District of New York. Mr. Roos praised the "
+            "investigative work of Internal Revenue Service-Criminal Investigation and the "
+            "Federal Bureau of Investigation (“FBI”). He also acknowledged the assistance of the "
+            "Justice Department’s Office of International Affairs, Europol, the Portuguese "
+            "Judicial Police, the Procuradoria-Geral da República, the Icelandic Police, and the "
+            "FBI Field Office in Pittsburgh for their assistance in the investigation of this "
+            "case.")
+    usao = ("usa-usao-sdny", "agency", "USA")
+    rels = relate(nlp, text, {
+        "U.S. Attorney's Office, Southern District of New York": usao,
+        "Internal Revenue Service-Criminal Investigation": ("usa-irsci", "agency", "USA"),
+        "Federal Bureau of Investigation": FBI, "FBI": FBI,
+        "Justice Department’s Office of International Affairs": ("usa-oia", "agency", "USA"),
+        "Europol": EUROPOL,
+        "Portuguese Judicial Police": ("prt-pj", "agency", "PRT"),
+        "Icelandic Police": ("isl-police", "agency", "ISL")})
+    for partner in ("int-europol", "prt-pj", "isl-police"):
+        assert one(rels, "usa-usao-sdny", partner).trigger == "acknowledged"
+
+
+def test_a_semicolon_list_of_investigators_is_one_team(nlp):
+    """justice.gov (D. Or.), Jian Zhang: "investigated by ... HSI; DEA; USPIS; Grand Forks
+    Narcotics Task Force; Royal Canadian Mounted Police; ...": the parser breaks the list
+    apart, and a task force of unknown country does not void it; each US agency worked with
+    the RCMP."""
+    text = ("This case is being investigated by the Department of Homeland Security - Homeland "
+            "Security Investigations; Drug Enforcement Administration; United States Postal "
+            "Inspection Service; Grand Forks Narcotics Task Force; Royal Canadian Mounted Police; "
+            "Portland Oregon Police Bureau – Drugs and Vice Division; and, the Grand Forks Police "
+            "Department.")
+    rels = relate(nlp, text, {
+        "Homeland Security Investigations": ("usa-hsi", "agency", "USA"),
+        "Drug Enforcement Administration": ("usa-dea", "agency", "USA"),
+        "United States Postal Inspection Service": ("usa-uspis", "agency", "USA"),
+        "Grand Forks Narcotics Task Force": ("gf-task-force", "agency", None),
+        "Royal Canadian Mounted Police": ("can-rcmp", "agency", "CAN")})
+    for agency in ("usa-hsi", "usa-dea", "usa-uspis"):
+        assert one(rels, agency, "can-rcmp").type == "joint_operation"

@@ -22,7 +22,7 @@ from corpus.relate import lexicon as lx
 from corpus.relate import pairs
 from corpus.relate.modality import is_critical, modality_of
 
-RELATE_VERSION = "11"
+RELATE_VERSION = "12"
 RELATOR_VERSION = RELATE_VERSION      # the skeleton's name, kept for old imports
 
 ACTOR_KINDS = ("agency", "country", "organization")
@@ -178,7 +178,7 @@ def _us_attorney(subject, look_back: bool = True) -> bool:
     Attorney Durham", "Mr. Clayton" / "Ms. Liu" (the form its closing lines use), or "He" /
     "She" right after a sentence whose subject is one of those."""
     doc = subject.doc
-    if subject.ent_type_ == "PERSON":
+    if subject.ent_type_ == "PERSON" or subject.pos_ == "PROPN":   # "Mr. Roos": no PERSON tag
         before = [t.lower_ for t in doc[max(0, subject.left_edge.i - 2):subject.left_edge.i + 1]]
         return "attorney" in before or bool({"mr.", "ms.", "mrs.", "mr", "ms", "mrs"} & set(before))
     if look_back and subject.lower_ in ("he", "she") and subject.sent.start > 0:
@@ -428,6 +428,12 @@ def _document_context(doc, by_sentence, mentions, entities) -> DocContext:
         index = _token_index(actors)
         for tok in sent:
             word = fr.lemma(tok)
+            if not lead and word == "work" and any(
+                    c.dep_ == "amod" and c.lower_ == "investigative" for c in tok.children):
+                # "Mr. Roos praised the investigative work of IRS-CI and the FBI"
+                lead = next((_listed_after(sent, of, actors, entities, home_code)
+                             for of in tok.children if of.dep_ == "prep" and of.lower_ == "of"
+                             and home_code), [])
             if not lead and (word == "investigate" and fr.is_verb(tok)
                              or word in ("conduct", "lead") and any(
                                  _has_object(tok, n) for n in lx.CASE_NOUNS)):
@@ -436,6 +442,13 @@ def _document_context(doc, by_sentence, mentions, entities) -> DocContext:
                 agents = sorted(agents, key=lambda a: min(a.tokens, default=a.root))
                 lead = list(dict.fromkeys(e for a in agents for e in a.entity_ids
                                           if entities[e].kind == "agency"))
+                by = next((c for c in tok.children if c.dep_ == "agent"), None)
+                if by is not None and home_code and any(
+                        t.text == ";" for t in sent[by.i - sent.start:]):
+                    # "investigated by the Department of Homeland Security - HSI; DEA;
+                    # USPIS; ...": the parser breaks semicolon lists apart
+                    lead = list(dict.fromkeys(
+                        lead + _listed_after(sent, by, actors, entities, home_code)))
                 # "investigated by the FBI's Anchorage and Los Angeles field offices,
                 # DCIS's Cyber East ... field offices": the agencies only own the agents
                 if not lead and home_code:
@@ -806,8 +819,9 @@ class _SentenceReader:
 
     def _sides(self, ids: list[str]) -> tuple[list[str], list[str]]:
         """A co-agent list split into the agencies of the publisher's country and the
-        agencies and international bodies abroad; ([], []) when any member is neither
-        (a country, a company, a body of unknown country) or a unit of a listed body."""
+        agencies and international bodies abroad, leaving out agencies of unknown country;
+        ([], []) when any member is not an agency (a country, a company) or is a unit of a
+        listed body."""
         home, abroad = [], []
         for e in ids:
             ent = self.ctx.entities[e]
@@ -817,8 +831,7 @@ class _SentenceReader:
                 home.append(e)
             elif e in self.ctx.international or ent.country:
                 abroad.append(e)
-            else:
-                return [], []
+            # an agency of unknown country ("Grand Forks Narcotics Task Force") sits out
         home = list(dict.fromkeys(pairs._pair_actor(e, self.ctx.entities) for e in home))
         return home, abroad
 
@@ -1029,6 +1042,10 @@ class _SentenceReader:
         # "appreciates the cooperation provided by X": X hangs on the object's participle
         anchors = [verb] + [c for o in verb.children if o.dep_ == "dobj" for c in o.children
                             if c.dep_ in ("acl", "relcl") and fr.lemma(c) in lx.LIGHT_VERBS]
+        # "He also acknowledged the assistance of OIA, Europol, ...": the helpers hang on
+        # the help noun, which blocks paths as a trigger of its own
+        anchors += [o for o in verb.children
+                    if o.dep_ == "dobj" and o.lemma_.lower() in lx.HELP_NOUNS]
         helpers = [a for a in self.actors if a.root not in for_tokens and a not in thankers
                    and any(self._under(a, anchor) for anchor in anchors)]
         rtype = self.type_from_context()
@@ -1098,6 +1115,8 @@ class _SentenceReader:
     def read_joint(self, verb) -> None:
         roles = self.roles(verb)
         agents = roles.get(fr.BY, []) if fr.is_passive(verb) else roles.get(fr.SUBJ, [])
+        if fr.is_passive(verb):
+            agents = agents + [a for a in self._semicolon_agents(verb) if a not in agents]
         partners = roles.get(fr.WITH, [])
         word = fr.lemma(verb)
         if word in ("conduct", "lead", "launch", "carry", "execute") and not any(
@@ -1107,6 +1126,23 @@ class _SentenceReader:
             return
         self.add(agents, partners, "joint_operation", False, PREPOSITION, verb)
         self.add_among(agents, "joint_operation", DIRECT, verb)
+
+    def _semicolon_agents(self, verb) -> list[fr.Actor]:
+        """The actors of a by-phrase written as a semicolon list ("investigated by HSI; DEA;
+        USPIS; ...; Royal Canadian Mounted Police; ..."), which the parser breaks apart:
+        those named after "by" up to the next finite verb."""
+        by = next((c for c in verb.children if c.dep_ == "agent"), None)
+        sent = self.sent
+        if by is None or not any(t.text == ";" for t in sent[by.i - sent.start:]):
+            return []
+        out: list[fr.Actor] = []
+        for tok in sent[by.i - sent.start + 1:]:
+            if tok.tag_ in _FINITE and tok.i not in self.index:
+                break
+            actor = self.index.get(tok.i)
+            if actor is not None and actor not in out:
+                out.append(actor)
+        return out
 
     def read_help_noun(self, noun) -> None:
         own = self.roles(noun)
