@@ -802,19 +802,24 @@ def test_a_country_named_as_the_source_of_the_threat_is_not_a_partner(nlp):
     assert not [r for r in rels if "RUS" in (r.source_id, r.target_id)], rels
 
 
-def test_the_services_and_state_behind_a_hacking_campaign_are_not_partners(settings):
-    """fbi.gov, Russian government employees charged: the FBI names the GRU, the FSB and
-    the Russian Ministry of Defense beside "partners" and "critical" as the attackers. The
-    whole release, through the real extraction, pairs the FBI with none of them."""
+def _dev_release(settings, url_part: str):
+    """The extraction of the whole development-corpus release whose URL contains
+    ``url_part``; skips when the shared corpus is not here."""
     from corpus.extract import extract_batch
 
     if not DEV_JSONL.exists():
         pytest.skip("the shared development corpus is not here")
     with DEV_JSONL.open(encoding="utf-8") as fh:
-        record = next(json.loads(line) for line in fh
-                      if "russian-government-employees-charged-in-hacking" in line)
-    result = extract_batch([{"doc_id": "d", "text": record["text"], "title": record["title"],
-                             "published": None, "language": "en"}], settings)
+        record = next(json.loads(line) for line in fh if url_part in line)
+    return extract_batch([{"doc_id": "d", "text": record["text"], "title": record["title"],
+                           "published": None, "language": "en"}], settings)
+
+
+def test_the_services_and_state_behind_a_hacking_campaign_are_not_partners(settings):
+    """fbi.gov, Russian government employees charged: the FBI names the GRU, the FSB and
+    the Russian Ministry of Defense beside "partners" and "critical" as the attackers. The
+    whole release, through the real extraction, pairs the FBI with none of them."""
+    result = _dev_release(settings, "russian-government-employees-charged-in-hacking")
     country = {e.entity_id: e.country for e in result.entities}
     russian = [r for r in result.relations
                if "RUS" in (country.get(r.source_id), country.get(r.target_id))]
@@ -1064,15 +1069,7 @@ def test_a_funding_program_is_not_paired_with_the_partners_abroad(settings):
     """justice.gov (D.N.J.), Silnikau extradited from Poland: the release names OCDETF (its
     "Narcotics/OCDETF Unit" prosecutes) beside fourteen bodies abroad that helped. OCDETF
     funds and coordinates drug cases; no gold file pairs it with a body abroad."""
-    from corpus.extract import extract_batch
-
-    if not DEV_JSONL.exists():
-        pytest.skip("the shared development corpus is not here")
-    with DEV_JSONL.open(encoding="utf-8") as fh:
-        record = next(json.loads(line) for line in fh
-                      if "malvertising-and-ransomware-schemes-extradited-poland" in line)
-    result = extract_batch([{"doc_id": "d", "text": record["text"], "title": record["title"],
-                             "published": None, "language": "en"}], settings)
+    result = _dev_release(settings, "malvertising-and-ransomware-schemes-extradited-poland")
     by_id = {e.entity_id: e for e in result.entities}
     ocdetf = {e.entity_id for e in result.entities if e.kb_id == "usa-doj-ocdetf"}
     assert ocdetf
@@ -1095,15 +1092,7 @@ def test_a_country_goods_were_sold_to_is_not_a_partner(settings):
     """justice.gov (D.D.C.), a U.S. Attorney's farewell: "illicit tobacco sales to North
     Korea" makes North Korea the destination of a crime, though "efforts" stands near and
     the Justice Department owns the release. The whole release, through the extraction."""
-    from corpus.extract import extract_batch
-
-    if not DEV_JSONL.exists():
-        pytest.skip("the shared development corpus is not here")
-    with DEV_JSONL.open(encoding="utf-8") as fh:
-        record = next(json.loads(line) for line in fh
-                      if "united-states-attorney-matthew-m-graves-step-down" in line)
-    result = extract_batch([{"doc_id": "d", "text": record["text"], "title": record["title"],
-                             "published": None, "language": "en"}], settings)
+    result = _dev_release(settings, "united-states-attorney-matthew-m-graves-step-down")
     korea = {e.entity_id for e in result.entities if e.name == "North Korea"}
     assert korea
     assert not [r for r in result.relations if {r.source_id, r.target_id} & korea]

@@ -443,17 +443,12 @@ def _document_context(doc, by_sentence, mentions, entities) -> DocContext:
                 lead = list(dict.fromkeys(e for a in agents for e in a.entity_ids
                                           if entities[e].kind == "agency"))
                 by = next((c for c in tok.children if c.dep_ == "agent"), None)
-                if by is not None and home_code and any(
-                        t.text == ";" for t in sent[by.i - sent.start:]):
-                    # "investigated by the Department of Homeland Security - HSI; DEA;
-                    # USPIS; ...": the parser breaks semicolon lists apart
+                if by is not None and home_code and (not lead or _semicolons_after(by)):
+                    # "by the FBI's Anchorage and Los Angeles field offices, DCIS's ...":
+                    # the agencies only own the agents; "by ... HSI; DEA; USPIS; ...": the
+                    # parser breaks semicolon lists apart. Read the by-phrase on the words.
                     lead = list(dict.fromkeys(
                         lead + _listed_after(sent, by, actors, entities, home_code)))
-                # "investigated by the FBI's Anchorage and Los Angeles field offices,
-                # DCIS's Cyber East ... field offices": the agencies only own the agents
-                if not lead and home_code:
-                    lead = next((_listed_after(sent, by, actors, entities, home_code)
-                                 for by in tok.children if by.dep_ == "agent"), [])
             if word in lx.HAND_OVER_VERBS or (word == "extradition" and not fr.is_verb(tok)):
                 roles = _roles(tok, actors, index, set())
                 for a in roles.get(fr.FROM, []):
@@ -498,18 +493,28 @@ def _member_agencies(doc, by_sentence, entities, home_code: str | None) -> list[
     return []
 
 
-def _listed_after(sent, head, actors, entities, home_code: str) -> list[str]:
-    """The home agencies named after ``head`` up to the next finite verb, read on the
-    words: the parser breaks long semicolon lists ("DOJ; FBI; DEA; ...") apart."""
-    named = {i: a for a in actors for i in a.tokens}
-    out: list[str] = []
+def _named_after(sent, head, index: Mapping[int, fr.Actor]) -> list[fr.Actor]:
+    """The actors named after ``head`` up to the next finite verb, read on the words: the
+    parser breaks long semicolon lists ("DOJ; FBI; DEA; ...") apart."""
+    out: list[fr.Actor] = []
     for tok in sent[head.i - sent.start + 1:]:
-        if tok.i in named:
-            out.extend(e for e in named[tok.i].entity_ids
-                       if entities[e].kind == "agency" and entities[e].country == home_code)
-        elif tok.tag_ in _FINITE:
+        actor = index.get(tok.i)
+        if actor is None and tok.tag_ in _FINITE:
             break
-    return list(dict.fromkeys(out))
+        if actor is not None and actor not in out:
+            out.append(actor)
+    return out
+
+
+def _semicolons_after(head) -> bool:
+    return any(t.text == ";" for t in head.sent[head.i - head.sent.start:])
+
+
+def _listed_after(sent, head, actors, entities, home_code: str) -> list[str]:
+    """The home agencies among the actors named after ``head`` (``_named_after``)."""
+    return list(dict.fromkeys(
+        e for a in _named_after(sent, head, _token_index(actors)) for e in a.entity_ids
+        if entities[e].kind == "agency" and entities[e].country == home_code))
 
 
 def _is_international(entity: Entity) -> bool:
@@ -1129,20 +1134,11 @@ class _SentenceReader:
 
     def _semicolon_agents(self, verb) -> list[fr.Actor]:
         """The actors of a by-phrase written as a semicolon list ("investigated by HSI; DEA;
-        USPIS; ...; Royal Canadian Mounted Police; ..."), which the parser breaks apart:
-        those named after "by" up to the next finite verb."""
+        USPIS; ...; Royal Canadian Mounted Police; ..."), which the parser breaks apart."""
         by = next((c for c in verb.children if c.dep_ == "agent"), None)
-        sent = self.sent
-        if by is None or not any(t.text == ";" for t in sent[by.i - sent.start:]):
+        if by is None or not _semicolons_after(by):
             return []
-        out: list[fr.Actor] = []
-        for tok in sent[by.i - sent.start + 1:]:
-            if tok.tag_ in _FINITE and tok.i not in self.index:
-                break
-            actor = self.index.get(tok.i)
-            if actor is not None and actor not in out:
-                out.append(actor)
-        return out
+        return _named_after(self.sent, by, self.index)
 
     def read_help_noun(self, noun) -> None:
         own = self.roles(noun)
