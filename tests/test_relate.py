@@ -1151,3 +1151,35 @@ def test_a_semicolon_list_of_investigators_is_one_team(nlp):
         "Royal Canadian Mounted Police": ("can-rcmp", "agency", "CAN")})
     for agency in ("usa-hsi", "usa-dea", "usa-uspis"):
         assert one(rels, agency, "can-rcmp").type == "joint_operation"
+
+
+def test_the_audience_of_a_training_event_names_the_trainees(nlp):
+    """justice.gov OPDAT, Cyber & IP Asia: the ICHIP "presented a case study ... for an
+    audience of approximately 19 investigators from Indonesia, Malaysia, Thailand, and
+    Vietnam", and "held ... a series for twenty ... investigators of the Royal Malaysia
+    Police": the clause's subject trains the bodies the people come from."""
+    ichip = ("usa-doj-ichip", "agency", "USA")
+    text = ("June 2025: The ICHIP presented a case study on the successful U.S. prosecution of "
+            "“Jetflicks” for an audience of approximately 19 investigators from Indonesia, "
+            "Malaysia, Thailand, and Vietnam at an HSI IPR Center-organized Southeast Asia "
+            "digital piracy workshop.")
+    rels = relate(nlp, text, {"ICHIP": ichip, "HSI": ("usa-hsi", "agency", "USA"),
+                              "Indonesia": country("IDN"), "Malaysia": country("MYS"),
+                              "Thailand": country("THA"), "Vietnam": country("VNM")})
+    for code in ("IDN", "MYS", "THA", "VNM"):
+        r = one(rels, "usa-doj-ichip", code)
+        assert (r.type, r.source_id, r.directed) == ("training", "usa-doj-ichip", True)
+    text = ("January 2026: The ICHIP held the fifth phase of the multi-phase Global Cyber "
+            "Forensics Advisor (GCFA) Certification series for twenty digital forensics "
+            "investigators of the Royal Malaysia Police in Kuala Lumpur, Malaysia.")
+    rels = relate(nlp, text, {"ICHIP": ichip, "Royal Malaysia Police": ("mys-rmp", "agency", "MYS"),
+                              "Malaysia": country("MYS")})
+    r = one(rels, "usa-doj-ichip", "mys-rmp")
+    assert (r.type, r.source_id) == ("training", "usa-doj-ichip")
+
+
+def test_officials_at_a_meeting_are_not_an_audience(nlp):
+    """Constructed: people named in a sentence with no training event are not trainees."""
+    text = ("The FBI met with 20 officials from Ukraine and Moldova to discuss the case.")
+    rels = relate(nlp, text, {"FBI": FBI, "Ukraine": country("UKR"), "Moldova": country("MDA")})
+    assert not [r for r in rels if r.type == "training"], rels

@@ -22,7 +22,7 @@ from corpus.relate import lexicon as lx
 from corpus.relate import pairs
 from corpus.relate.modality import is_critical, modality_of
 
-RELATE_VERSION = "12"
+RELATE_VERSION = "13"
 RELATOR_VERSION = RELATE_VERSION      # the skeleton's name, kept for old imports
 
 ACTOR_KINDS = ("agency", "country", "organization")
@@ -632,6 +632,10 @@ def _trigger_kind(tok) -> str | None:
             return "joint"
         return None
     if tok.pos_ in ("NOUN", "PROPN"):
+        if word in lx.AUDIENCE_NOUNS and tok.dep_ == "pobj" \
+                and tok.head.lower_ in ("to", "for", "of") \
+                and {fr.lemma(t) for t in tok.sent} & lx.TRAINING_EVENT_WORDS:
+            return "audience"
         if word in lx.HELP_NOUNS:
             return "help_noun"
         if word in lx.NOUN_TYPES:
@@ -1139,6 +1143,27 @@ class _SentenceReader:
         if by is None or not _semicolons_after(by):
             return []
         return _named_after(self.sent, by, self.index)
+
+    def read_audience(self, noun) -> None:
+        """The people a training event was given to, and where they come from: "The ICHIP
+        presented ... to approximately 25 Vietnamese customs investigators", "held ... a
+        series for twenty investigators of the Royal Malaysia Police", "for an audience of
+        19 investigators from Indonesia, Malaysia, ...". The trainer is the subject of the
+        clause; the trainees are the countries and bodies that qualify the people."""
+        people = noun
+        if fr.lemma(noun) == "audience":
+            people = next((g for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"
+                           for g in c.children if g.dep_ == "pobj"), None)
+            if people is None or fr.lemma(people) not in lx.AUDIENCE_NOUNS:
+                return
+        own = self.roles(people)
+        trainees = [a for a in own.get(fr.OWNER, []) + own.get(fr.FROM, []) + own.get(fr.OF, [])
+                    if not a.resolved]
+        verb = next((t for t in noun.ancestors if fr.is_verb(t)), None)
+        if not trainees or verb is None:
+            return
+        trainers = [a for a in self.roles(verb).get(fr.SUBJ, []) if a not in trainees]
+        self.add(trainers, trainees, "training", True, PREPOSITION, noun)
 
     def read_help_noun(self, noun) -> None:
         own = self.roles(noun)

@@ -142,3 +142,13 @@ CRITICAL_RE = re.compile(
 # nouns a country adjective qualifies as someone's nationality: "Russian national X"
 NATIONALITY_NOUNS = frozenset({"national", "citizen", "man", "woman", "resident", "defendant",
                                "fugitive", "hacker", "individual", "person"})
+
+# the people a training event is given to ("presented ... to 25 Vietnamese customs
+# investigators", "a series for twenty investigators of the Royal Malaysia Police") and the
+# words that make a sentence about such an event
+AUDIENCE_NOUNS = frozenset({"investigator", "officer", "official", "prosecutor", "judge",
+                            "analyst", "participant", "personnel", "student", "cadet",
+                            "trainee", "examiner", "audience"})
+TRAINING_EVENT_WORDS = frozenset({"workshop", "training", "course", "seminar", "certification",
+                                  "presentation", "present", "train", "session", "series",
+                                  "class", "curriculum", "lecture", "mentor", "mentoring"})
