@@ -859,37 +859,36 @@ def test_an_extradition_an_agency_secured_is_also_between_the_states(nlp):
     assert to_us.evidence == to_oia.evidence and to_us.confidence < to_oia.confidence
 
 
+def _speaks_of_training(nlp, text: str) -> bool:
+    """Whether the pair model reads training words in the sentence ``text`` (outside names)."""
+    from corpus.relate.frames import Actor
+    from corpus.relate.pairs import TRAINING_WORDS, _sentences
+
+    sent = next(nlp(text).sents)
+    by_sentence = {sent.start: [Actor(("x",), sent.root.i, frozenset({sent.root.i}))]}
+    (info,) = _sentences(sent.doc, by_sentence)
+    return bool(info.free_words & TRAINING_WORDS)
+
+
 def test_training_in_a_name_does_not_make_a_tie_training(nlp):
     """justice.gov (W.D. Pa.), Uganda counterfeiting: "the National Cyber-Forensics & Training
     Alliance" names a body; it does not say anybody was trained. The pair model types a tie
     as training only on the common word."""
-    from corpus.relate.pairs import TRAINING_WORDS, _sentences
-
-    named = nlp("U.S. Attorney Hickton commended numerous agencies, including the U.S. Secret "
-                "Service and the National Cyber-Forensics & Training Alliance.")
-    trained = nlp("ICITAP advisors provided training to Kosovo Police investigators.")
-    actor = __import__("corpus.relate.frames", fromlist=["Actor"]).Actor
-    for doc, expect in ((named, False), (trained, True)):
-        sent = next(doc.sents)
-        by_sentence = {sent.start: [actor(("x",), sent.root.i, frozenset({sent.root.i}))]}
-        (info,) = _sentences(doc, by_sentence)
-        assert bool(info.free_words & TRAINING_WORDS) is expect, info.free_words
+    assert not _speaks_of_training(
+        nlp, "U.S. Attorney Hickton commended numerous agencies, including the U.S. Secret "
+             "Service and the National Cyber-Forensics & Training Alliance.")
+    assert _speaks_of_training(nlp, "ICITAP advisors provided training to Kosovo Police "
+                                    "investigators.")
 
 
 def test_over_the_course_of_years_is_not_a_training_course(nlp):
     """justice.gov (D.N.J.), Silnikau: "cooperation ... over the course of several years"
     is time; "delivered the course" is training."""
-    from corpus.relate.pairs import TRAINING_WORDS, _sentences
-
-    time_ = nlp("The Department also appreciates the extensive cooperation and coordination by "
-                "the United Kingdom’s National Crime Agency over the course of several years.")
-    course = nlp("ICITAP advisors delivered the course to Kosovo Police investigators.")
-    actor = __import__("corpus.relate.frames", fromlist=["Actor"]).Actor
-    for doc, expect in ((time_, False), (course, True)):
-        sent = next(doc.sents)
-        by_sentence = {sent.start: [actor(("x",), sent.root.i, frozenset({sent.root.i}))]}
-        (info,) = _sentences(doc, by_sentence)
-        assert bool(info.free_words & TRAINING_WORDS) is expect, info.free_words
+    assert not _speaks_of_training(
+        nlp, "The Department also appreciates the extensive cooperation and coordination by "
+             "the United Kingdom’s National Crime Agency over the course of several years.")
+    assert _speaks_of_training(nlp, "ICITAP advisors delivered the course to Kosovo Police "
+                                    "investigators.")
 
 
 WELEAKINFO = (
