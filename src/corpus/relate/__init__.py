@@ -428,12 +428,12 @@ def _document_context(doc, by_sentence, mentions, entities) -> DocContext:
         index = _token_index(actors)
         for tok in sent:
             word = fr.lemma(tok)
-            if not lead and word == "work" and any(
+            if not lead and home_code and word == "work" and any(
                     c.dep_ == "amod" and c.lower_ == "investigative" for c in tok.children):
                 # "Mr. Roos praised the investigative work of IRS-CI and the FBI"
                 lead = next((_listed_after(sent, of, actors, entities, home_code)
-                             for of in tok.children if of.dep_ == "prep" and of.lower_ == "of"
-                             and home_code), [])
+                             for of in tok.children if of.dep_ == "prep" and of.lower_ == "of"),
+                            [])
             if not lead and (word == "investigate" and fr.is_verb(tok)
                              or word in ("conduct", "lead") and any(
                                  _has_object(tok, n) for n in lx.CASE_NOUNS)):
