@@ -119,14 +119,18 @@ def fit(rows, c: float = 0.5, doc_power: float = DOC_POWER) -> dict:
     return {"weights": rounded(model.coef_[0]), "mean": rounded(mean), "scale": rounded(scale)}
 
 
+def selected(rows, probs: list[float], threshold: tuple[float, float]) -> list[bool]:
+    """Which candidate rows ``pairs.select`` keeps at ``threshold``, as the relation stage."""
+    from corpus.relate.pairs import explicit, select
+
+    return select([r[4] for r in rows], probs, *threshold, [explicit(r[0]) for r in rows])
+
+
 def stage_scores(s: dict, probs: list[float], threshold: tuple[float, float]
                  ) -> tuple[int, int, int]:
     """The relation stage's pair tp, fp, fn on one gold file when the pair model adds
     what ``pairs.select`` keeps at ``threshold`` to what the sentence reader found."""
-    from corpus.relate.pairs import explicit, select
-
-    keep = select([r[4] for r in s["rows"]], probs, *threshold,
-                  [explicit(r[0]) for r in s["rows"]])
+    keep = selected(s["rows"], probs, threshold)
     new_hits, fp = set(), 0
     for (_, label, index, _, _), p, kept in zip(s["rows"], probs, keep):
         if not kept:
@@ -187,7 +191,7 @@ def main() -> int:
     parser.add_argument("--dump", action="store_true", help="print the scored candidates")
 
     args = parser.parse_args()
-    from corpus.relate.pairs import explicit, probability, select
+    from corpus.relate.pairs import probability
 
     paths = [p for p in (args.gold or GOLD) if p.exists()]
     sets = collect(paths, args.db)
@@ -203,8 +207,7 @@ def main() -> int:
         for k, v in (("reader", base), ("model", with_model)):
             totals[k] = [a + b for a, b in zip(totals[k], v)]
         if args.dump:
-            keep = select([r[4] for r in s["rows"]], probs, *t,
-                          [explicit(r[0]) for r in s["rows"]])
+            keep = selected(s["rows"], probs, t)
             for r, p, k in sorted(zip(s["rows"], probs, keep), key=lambda x: -x[1]):
                 if k:
                     print(f"   {p:.2f} {'GOLD' if r[1] else '    '} {r[3]}")
