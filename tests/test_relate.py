@@ -1182,3 +1182,55 @@ def test_officials_at_a_meeting_are_not_an_audience(nlp):
     text = ("The FBI met with 20 officials from Ukraine and Moldova to discuss the case.")
     rels = relate(nlp, text, {"FBI": FBI, "Ukraine": country("UKR"), "Moldova": country("MDA")})
     assert not [r for r in rels if r.type == "training"], rels
+
+
+def test_a_multinational_effort_of_listed_countries_ties_the_lead_to_each(nlp):
+    """justice.gov (C.D. Cal.), Qakbot leader indicted: "the latest step in an ongoing
+    multinational effort by the United States, France, Germany, ..." lists the countries of a
+    joint effort the home country belongs to; the agency that led the case worked with each
+    other one, and never with its own country."""
+    text = ("The FBI investigated the case. These actions are the latest step in an ongoing "
+            "multinational effort by the United States, France, Germany, the Netherlands, "
+            "Denmark, the United Kingdom, and Canada to combat cybercrime.")
+    codes = {"United States": "USA", "France": "FRA", "Germany": "DEU",
+             "Netherlands": "NLD", "Denmark": "DNK", "United Kingdom": "GBR", "Canada": "CAN"}
+    rels = relate(nlp, text, {"FBI": FBI, **{n: country(c) for n, c in codes.items()}})
+    for code in ("FRA", "DEU", "NLD", "DNK", "GBR", "CAN"):
+        assert one(rels, "usa-fbi", code).type == "joint_operation"
+    assert not [r for r in rels if {r.source_id, r.target_id} == {"usa-fbi", "USA"}], rels
+
+
+def test_the_nations_comprising_a_coalition_are_all_partners(nlp):
+    """justice.gov (W.D. Pa.), Darkode dismantled: "The nations comprising the coalition
+    include Australia, ..., the United Kingdom and the United States": all 18 other nations,
+    however long the parser's chain of conjuncts, and not the home country."""
+    nations = ["Australia", "Bosnia and Herzegovina", "Brazil", "Canada", "Colombia",
+               "Costa Rica", "Cyprus", "Croatia", "Denmark", "Finland", "Germany", "Israel",
+               "Latvia", "Macedonia", "Nigeria", "Romania", "Serbia", "Sweden"]
+    text = ("The FBI investigated the case. The nations comprising the coalition include "
+            + ", ".join(nations) + ", the United Kingdom and the United States.")
+    names = {n: country(n[:3].upper() + str(i)) for i, n in enumerate(nations)}
+    rels = relate(nlp, text, {"FBI": FBI, **names, "United Kingdom": country("GBR"),
+                              "United States": country("USA")})
+    for code, _, _ in [*names.values(), country("GBR")]:
+        assert one(rels, "usa-fbi", code).type == "joint_operation"
+    assert not [r for r in rels if {r.source_id, r.target_id} == {"usa-fbi", "USA"}], rels
+
+
+def test_a_list_opened_by_including_reaches_its_verb(nlp):
+    """dea.gov, Kingdom Market: "The investigation also involved numerous foreign law
+    enforcement agencies, including the German Federal Criminal Police, or Bundeskriminalamt,
+    ...": "including" opens the list; it is not another clause."""
+    text = ("The Drug Enforcement Administration investigated this case with IRS Criminal "
+            "Investigation. The investigation also involved numerous foreign law enforcement "
+            "agencies, including the German Federal Criminal Police, or Bundeskriminalamt, the "
+            "Frankfurt am Main Public Prosecutor's Office - Central Office for Combating "
+            "Internet Crime (ZIT) as well as law enforcement agencies from Switzerland, the "
+            "Republic of Moldova and Ukraine.")
+    bka = ("deu-bka", "agency", "DEU")
+    rels = relate(nlp, text, {"Drug Enforcement Administration": ("usa-dea", "agency", "USA"),
+                              "IRS Criminal Investigation": ("usa-irs-ci", "agency", "USA"),
+                              "German Federal Criminal Police": bka, "Bundeskriminalamt": bka,
+                              "Central Office for Combating Internet Crime":
+                                  ("deu-zit", "agency", "DEU")})
+    assert one(rels, "usa-dea", "deu-bka").type == "joint_operation"

@@ -632,6 +632,8 @@ def _trigger_kind(tok) -> str | None:
             return "joint"
         return None
     if tok.pos_ in ("NOUN", "PROPN"):
+        if _is_coalition(tok):
+            return "coalition"
         if word in lx.AUDIENCE_NOUNS and tok.dep_ == "pobj" \
                 and tok.head.lower_ in ("to", "for", "of") \
                 and {fr.lemma(t) for t in tok.sent} & lx.TRAINING_EVENT_WORDS:
@@ -1089,9 +1091,25 @@ class _SentenceReader:
         lead_ids = {e for a in lead for e in a.entity_ids}
         partners = [a for a in self.actors if not a.resolved and a.root > verb.i
                     and not set(a.entity_ids) & lead_ids and a.kinds != ("organization",)
+                    and self.ctx.home not in a.entity_ids
                     and not self._nationality(a) and not self._modifies_actor(a)
                     and self._under(a, verb)]
         self.add(lead, partners, self.type_from_context("joint_operation"), False, CROSS, verb)
+
+    def read_coalition(self, noun) -> None:
+        """"These actions are the latest step in an ongoing multinational effort by the
+        United States, France, Germany, the Netherlands, Denmark, the United Kingdom, and
+        Canada": a joint effort of countries that include the home country. The agencies
+        that led the case worked with each other country of the list."""
+        countries = [a for a in _named_after(self.sent, noun, self.index)
+                     if all(self.ctx.entities[e].kind == "country" for e in a.entity_ids)]
+        ids = {e for a in countries for e in a.entity_ids}
+        if len(ids) < 3 or self.ctx.home not in ids:
+            return
+        lead = [a for a in self.lead_partners([], MAX_LEAD) if not self._foreign(a)]
+        foreign = [a for a in countries if self.ctx.home not in a.entity_ids
+                   and not self._nationality(a)]
+        self.add(lead, foreign, "joint_operation", False, CROSS, noun)
 
     def read_gratitude(self, noun) -> None:
         """"Abbate expressed the Bureau's gratitude to our international partners ...,
@@ -1403,7 +1421,25 @@ def _reports_partners(verb) -> bool:
                 c.dep_ in ("acl", "relcl") and fr.lemma(c) in lx.PARTNERING_VERBS
                 for c in subj.children):
             return True
+        if word in ("nation", "country") and any(
+                c.dep_ in ("acl", "relcl") and fr.lemma(c) in lx.MEMBER_NATION_VERBS
+                for c in subj.children):
+            return True                    # "The nations comprising the coalition include"
     return False
+
+
+def _is_coalition(noun) -> bool:
+    """"a multinational effort by A, B and C", "a coalition of authorities from A, B":
+    a joint effort whose members the noun's by/of/among phrase lists."""
+    word = noun.lemma_.lower()
+    if word not in lx.COALITION_NOUNS:
+        return False
+    if word != "coalition" and not any(c.dep_ == "amod" and c.lower_ in lx.COALITION_ADJECTIVES
+                                       for c in noun.children):
+        return False
+    return any(c.dep_ in ("prep", "acl") and c.lower_ in ("by", "of", "among", "between",
+                                                          "involving", "from", "across")
+               for c in noun.children)
 
 
 def _subject_is_case(verb) -> bool:

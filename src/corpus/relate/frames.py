@@ -79,9 +79,11 @@ def path_up(tok, anchor, actor_tokens: dict[int, Actor], own: Actor, blockers: s
     path = [tok]
     t = tok
     prev = tok
+    steps = 0                              # a list's conjuncts hang on each other: one step
     while t.i != anchor.i:
-        if t.head.i == t.i or len(path) > _MAX_PATH:
+        if t.head.i == t.i or steps > _MAX_PATH:
             return None
+        steps += t.dep_ != "conj"
         prev, t = t, t.head
         if t.i == anchor.i:
             break
@@ -99,8 +101,9 @@ def path_up(tok, anchor, actor_tokens: dict[int, Actor], own: Actor, blockers: s
             t = t.doc[other.root]
             if t.i == anchor.i:
                 break
-        if other is None and is_verb(t) and t.dep_ not in ("amod", "compound"):
-            return None                    # another clause
+        if other is None and is_verb(t) and t.dep_ not in ("amod", "compound") \
+                and not (t.lower_ == "including" and t.dep_ == "prep"):
+            return None                    # another clause ("including" opens a list)
         if prev.dep_ in _MODIFIER_DEPS and other is None and not is_group(t):
             return None                    # "U.S. objectives", "the U.S. court": not an actor
         if t.ent_type_ == "PERSON" and other is None:

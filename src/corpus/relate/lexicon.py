@@ -31,6 +31,14 @@ RECEIVE_VERBS = {"receive", "get", "obtain", "accept", "benefit", "request", "se
 ARREST_VERBS = {"arrest", "apprehend", "detain", "capture", "locate", "extradite"}
 # a case that agencies lead, conduct, or that involves partners
 CASE_NOUNS = {"investigation", "operation", "case", "probe"}
+# "an ongoing multinational effort by the United States, France, Germany ...", "a coalition
+# of law enforcement authorities from ...": a joint effort of the countries listed
+COALITION_NOUNS = {"effort", "operation", "coalition", "initiative", "campaign", "partnership",
+                   "collaboration", "investigation", "action"}
+COALITION_ADJECTIVES = {"multinational", "multi-national", "international", "global", "joint",
+                        "coordinated", "multilateral", "transnational", "cross-border"}
+# "The nations comprising the coalition include A, B ...": the members of a joint effort
+MEMBER_NATION_VERBS = {"comprise", "participate", "join", "form", "involve", "make"}
 # "agencies partnering in this effort include ..."
 PARTNERING_VERBS = {"partner", "participate", "assist", "support", "contribute", "collaborate",
                     "cooperate", "help"}
