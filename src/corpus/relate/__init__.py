@@ -22,7 +22,7 @@ from corpus.relate import lexicon as lx
 from corpus.relate import pairs
 from corpus.relate.modality import is_critical, modality_of
 
-RELATE_VERSION = "13"
+RELATE_VERSION = "14"
 RELATOR_VERSION = RELATE_VERSION      # the skeleton's name, kept for old imports
 
 ACTOR_KINDS = ("agency", "country", "organization")
@@ -442,6 +442,14 @@ def _document_context(doc, by_sentence, mentions, entities) -> DocContext:
                 agents = sorted(agents, key=lambda a: min(a.tokens, default=a.root))
                 lead = list(dict.fromkeys(e for a in agents for e in a.entity_ids
                                           if entities[e].kind == "agency"))
+                if lead and word == "investigate" and home_code:
+                    # "The DEA investigated this case with IRS-CI, the FBI, the Postal
+                    # Inspection Service ...": the home agencies it investigated with led too
+                    lead += [e for a in sorted(roles.get(fr.WITH, []),
+                                               key=lambda a: min(a.tokens, default=a.root))
+                             for e in a.entity_ids
+                             if entities[e].kind == "agency" and entities[e].country == home_code
+                             and e not in lead]
                 by = next((c for c in tok.children if c.dep_ == "agent"), None)
                 if by is not None and home_code and (not lead or _semicolons_after(by)):
                     # "by the FBI's Anchorage and Los Angeles field offices, DCIS's ...":
