@@ -67,9 +67,9 @@ def child_bare(kind: str, db: str, out: str) -> None:
             "SELECT text FROM documents WHERE duplicate_of IS NULL ORDER BY doc_id").fetchall()]
         con.close()
         started = time.perf_counter()
-        from corpus.nlp import load_spacy
+        from corpus.extract import pipeline
 
-        nlp = load_spacy(settings)
+        nlp = pipeline(settings)[0]
         for _ in nlp.pipe(texts, batch_size=settings.nlp_batch):
             pass
         result = {"documents": len(texts), "words": sum(len(t.split()) for t in texts)}

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from corpus.config import load_settings
-from corpus.nlp import load_spacy
+from corpus.extract import pipeline
 from corpus.records import Entity, Mention, stable_id
 from corpus.relate import RELATE_VERSION, find_relations
 
@@ -47,7 +47,7 @@ def main() -> None:
     with args.jsonl.open(encoding="utf-8") as fh:
         records = [json.loads(line) for line in fh if line.strip()][: args.n]
 
-    nlp = load_spacy(settings)
+    nlp = pipeline(settings)[0]          # the parser as extraction runs it
     t0 = time.perf_counter()
     docs = list(nlp.pipe((r.get("text") or "" for r in records), batch_size=settings.nlp_batch))
     parse_s = time.perf_counter() - t0

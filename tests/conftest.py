@@ -62,9 +62,10 @@ def settings():
 
 @pytest.fixture(scope="session")
 def nlp(settings):
-    """The real spaCy pipeline, loaded once for the whole session."""
-    from corpus.nlp import load_spacy
-    return load_spacy(settings)
+    """The real spaCy pipeline as extraction runs it (with its sentence-boundary
+    components), loaded once for the whole session."""
+    from corpus.extract import pipeline
+    return pipeline(settings)[0]
 
 
 @pytest.fixture

@@ -429,3 +429,38 @@ def test_german_police_compounds_with_their_place_are_agencies(settings):
     assert found[("a", "Zentrale Kriminalinspektion Göttingen")].kind == "agency"
     assert found[("a", "Bundeskriminalamt")].country == "DEU"
     assert not [k for k in found if k[0] == "z" and k[1] == "Zentrale Kriminalinspektion"]
+
+
+def test_no_sentence_ends_inside_a_parenthesis(nlp):
+    """justice.gov OPA, Operation Dark HunTor: a name glossed in Cyrillic inside its
+    parenthesis made the parser end the sentence there, cutting the partner list in two;
+    the rest of the list ("France's National Police ...") lost the words that said these
+    bodies aided the investigations."""
+    text = (
+        'The investigations leading to Operation Dark HunTor were significantly aided by '
+        'support and coordination by the Department of Justice’s Organized Crime Drug '
+        'Enforcement Task Forces (OCDETF), multi-agency Special Operations Division, the '
+        'Criminal Division’s Computer Crime and Intellectual Property Section, Money '
+        'Laundering and Asset Recovery Section’s Digital Currency Initiative, Narcotic '
+        'and Dangerous Drug Section, the Fraud Section, the Justice Department’s Office '
+        'of International Affairs, the National Cyber Joint Investigative Task Force '
+        '(NCJITF), Europol and its Dark Web team and international partners Eurojust, '
+        'Australian Federal Police (AFP), Bulgaria’s General Directorate Combating '
+        'Organized Crime (Главна дирекция Борба с организираната престъпност), France’s '
+        'National Police (Police National - OCLCTIC) and National Gendarmerie '
+        '(Gendarmerie Nationale – C3N), Germany’s Federal Criminal Police Office '
+        '(Bundeskriminalamt), Central Criminal Investigation Department in the German '
+        'city of Oldenburg (Zentrale KriminaIinspektion Oldenburg), State Criminal Police '
+        'Offices (Landeskriminalämter), State Criminal Police Office of Lower Saxony (LKA '
+        'Niedersachsen), various police departments (Dienststellen der Länderpolizeien), '
+        'German Investigation Customs ( Zollfahndungsämter), Italy’s Finance Corps '
+        '(Guardia di Finanza) and Public Prosecutor’s Office Brescia, the Netherland’s '
+        'National Police (Politie), Switzerland’s Zurich Canton Police (Kantonspolizei '
+            "Zürich) and Public Prosecutor's Office II of the Canton of Zurich "
+        '(Staatsanwaltschaft II), and the United Kingdom’s National Crime Agency (NCA) '
+        'and NPCC.')
+    doc = nlp(text)
+    assert len(list(doc.sents)) == 1, [s.text for s in doc.sents]
+    two = nlp("The NCA assisted (see below). The FBI led the case.")
+    assert [s.text.strip() for s in two.sents] == ["The NCA assisted (see below).",
+                                                    "The FBI led the case."]

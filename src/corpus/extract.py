@@ -35,7 +35,7 @@ from corpus.dates import DATES_VERSION, find_dates
 from corpus.records import (DateMention, Entity, Extraction, Mention, Rejection, canonical_name,
                             stable_id)
 
-EXTRACT_VERSION = "7"          # bump when the rules change, so databases re-extract
+EXTRACT_VERSION = "8"          # bump when the rules change, so databases re-extract
 STAGE = "extract"
 
 # One place to configure the domain components (a user swaps the KB by path here or
@@ -189,6 +189,27 @@ def fold(text: str) -> str:
 
 
 # ------------------------------------------------------------------ spaCy components
+
+PAREN_MAX_TOKENS = 40          # a longer "parenthesis" is more likely a stray bracket
+
+
+@Language.component("corpus_parentheses")
+def no_break_in_parentheses(doc: Doc) -> Doc:
+    """No sentence starts inside a parenthesis or at its closing bracket. A name glossed
+    in its own script ("Bulgaria's General Directorate Combating Organized Crime (Главна
+    дирекция ...), France's National Police ...") otherwise makes the parser end the
+    sentence mid-list, and the rest of the list loses the words that said what it did."""
+    opened: int | None = None
+    for token in doc:
+        if token.text == "(":
+            opened = token.i
+        elif token.text == ")" and opened is not None:
+            if token.i - opened <= PAREN_MAX_TOKENS:
+                for inner in doc[opened + 1:token.i + 1]:
+                    inner.is_sent_start = False
+            opened = None
+    return doc
+
 
 @Language.factory("corpus_knowledge", default_config={"kb_path": None})
 def make_knowledge_matcher(nlp: Language, name: str, kb_path: str | None):
@@ -1210,6 +1231,8 @@ def _components(models: tuple[str, ...], kb_path: str | None):
     from corpus.nlp import _load_spacy
 
     nlp = _load_spacy(models, ())
+    if "corpus_parentheses" not in nlp.pipe_names and "parser" in nlp.pipe_names:
+        nlp.add_pipe("corpus_parentheses", before="parser")
     knowledge = nlp.create_pipe("corpus_knowledge",
                                 config={**COMPONENTS["corpus_knowledge"], "kb_path": kb_path})
     resolver = nlp.create_pipe("corpus_resolver",
