@@ -1234,3 +1234,36 @@ def test_a_list_opened_by_including_reaches_its_verb(nlp):
                               "Central Office for Combating Internet Crime":
                                   ("deu-zit", "agency", "DEU")})
     assert one(rels, "usa-dea", "deu-bka").type == "joint_operation"
+
+
+def test_countries_that_took_part_in_the_investigation_partner_each_lead(nlp):
+    """justice.gov (W.D. Pa.), LabHost domains: "Law enforcement authorities from the
+    following countries participated in the investigation: Australia, ..."; the FBI and
+    the Secret Service conducted it. Each lead works with each country, even though two
+    leads times four countries is a cross product the reader otherwise refuses."""
+    text = ("The Federal Bureau of Investigation and United States Secret Service conducted the "
+            "investigation in the United States. Law enforcement authorities from the following "
+            "countries participated in the investigation: Australia, Austria, Belgium, and the "
+            "United Kingdom.")
+    codes = {"Australia": "AUS", "Austria": "AUT", "Belgium": "BEL", "United Kingdom": "GBR"}
+    rels = relate(nlp, text, {"Federal Bureau of Investigation": FBI,
+                              "United States Secret Service": ("usa-usss", "agency", "USA"),
+                              "United States": country("USA"),
+                              **{n: country(c) for n, c in codes.items()}})
+    for lead in ("usa-fbi", "usa-usss"):
+        for code in codes.values():
+            assert one(rels, lead, code).type == "joint_operation"
+
+
+def test_partners_from_listed_countries_work_with_the_lead(nlp):
+    """justice.gov (W.D. Pa.), QQAAZZ: "praised the outstanding investigative work of the
+    FBI's Pittsburgh Field Office and their law enforcement partners from Portugal, Spain,
+    the United Kingdom, ...": the FBI, which did the investigative work, with each country."""
+    text = ("Acting Assistant Attorney General Rabbit and U.S. Attorney Brady praised the "
+            "outstanding investigative work of the FBI’s Pittsburgh Field Office and their law "
+            "enforcement partners from Portugal, Spain, the United Kingdom, Latvia and Belgium.")
+    codes = {"Portugal": "PRT", "Spain": "ESP", "United Kingdom": "GBR", "Latvia": "LVA",
+             "Belgium": "BEL"}
+    rels = relate(nlp, text, {"FBI": FBI, **{n: country(c) for n, c in codes.items()}})
+    for code in codes.values():
+        assert one(rels, "usa-fbi", code).type == "joint_operation"

@@ -601,7 +601,7 @@ def _sentence_candidates(sent, actors, ctx: DocContext) -> list[Candidate]:
     triggers = [(tok, kind) for tok in sent if tok.i not in index
                 for kind in [_trigger_kind(tok)] if kind]
     blockers = {tok.i for tok, kind in triggers
-                if kind in ("noun", "help_noun") or tok.dep_ in ("amod", "acl")}
+                if kind in ("noun", "help_noun", "coalition") or tok.dep_ in ("amod", "acl")}
     sentence_lemmas = {t.lemma_.lower() for t in sent}
     out: list[Candidate] = []
     reader = _SentenceReader(sent, actors, index, blockers, ctx, sentence_lemmas, out)
@@ -620,6 +620,10 @@ def _trigger_kind(tok) -> str | None:
         return "thank"
     if fr.is_verb(tok) and word in ("involve", "include") and _reports_partners(tok):
         return "involve"
+    if fr.is_verb(tok) and word == "participate" and _in_the_case(tok):
+        return "participate"               # "authorities from ... participated in the investigation"
+    if word == "partner" and tok.tag_ == "NNS" and _partners_from(tok) is not None:
+        return "partners_from"             # "their law enforcement partners from A, B, C"
     if fr.is_verb(tok) and word in lx.THANK_VERBS and any(
             c.dep_ == "dobj" and c.lemma_.lower() in lx.HELP_NOUNS for c in tok.children):
         return "thank"                     # "The Department appreciates the cooperation ..."
@@ -1104,20 +1108,52 @@ class _SentenceReader:
                     and self._under(a, verb)]
         self.add(lead, partners, self.type_from_context("joint_operation"), False, CROSS, verb)
 
+    def add_for_each_lead(self, partners, trigger) -> None:
+        """Each home agency that led the case worked with every partner named (one lead at
+        a time: the list is the case's partners, not a many-to-many statement)."""
+        for lead in self.lead_partners([], MAX_LEAD):
+            if not self._foreign(lead):
+                self.add([lead], partners, "joint_operation", False, CROSS, trigger)
+
+    def _countries(self, actors) -> list[fr.Actor]:
+        return [a for a in actors
+                if all(self.ctx.entities[e].kind == "country" for e in a.entity_ids)]
+
+    def _foreign_named(self, actors) -> list[fr.Actor]:
+        """The actors of another country than the home one, not named as a nationality."""
+        return [a for a in actors if self._foreign(a) and self.ctx.home not in a.entity_ids
+                and a.kinds != ("organization",) and not self._nationality(a)]
+
+    def read_participate(self, verb) -> None:
+        """"Law enforcement authorities from the following countries participated in the
+        investigation: Australia, Austria, ...": the countries or bodies that took part
+        worked with the agencies that led the case."""
+        subjects = self.roles(verb).get(fr.SUBJ, [])
+        colon = next((t for t in self.sent[verb.i - self.sent.start:] if t.text == ":"), None)
+        if not subjects and colon is not None:
+            subjects = _named_after(self.sent, colon, self.index)
+        self.add_for_each_lead(self._foreign_named(subjects), verb)
+
+    def read_partners_from(self, noun) -> None:
+        """"praised the investigative work of the FBI's Pittsburgh Field Office and their
+        law enforcement partners from Portugal, Spain, the United Kingdom ...": the
+        partners from those countries worked with the agencies that led the case."""
+        prep = _partners_from(noun)
+        countries = self._countries(_named_after(self.sent, prep, self.index))
+        self.add_for_each_lead(self._foreign_named(countries), noun)
+
     def read_coalition(self, noun) -> None:
         """"These actions are the latest step in an ongoing multinational effort by the
         United States, France, Germany, the Netherlands, Denmark, the United Kingdom, and
         Canada": a joint effort of countries that include the home country. The agencies
         that led the case worked with each other country of the list."""
-        countries = [a for a in _named_after(self.sent, noun, self.index)
-                     if all(self.ctx.entities[e].kind == "country" for e in a.entity_ids)]
+        countries = self._countries(_named_after(self.sent, noun, self.index))
         ids = {e for a in countries for e in a.entity_ids}
         if len(ids) < 3 or self.ctx.home not in ids:
+            if fr.lemma(noun) in lx.NOUN_TYPES:
+                self.read_noun(noun)       # "an international investigation by HSI, FBI ..."
             return
-        lead = [a for a in self.lead_partners([], MAX_LEAD) if not self._foreign(a)]
-        foreign = [a for a in countries if self.ctx.home not in a.entity_ids
-                   and not self._nationality(a)]
-        self.add(lead, foreign, "joint_operation", False, CROSS, noun)
+        self.add_for_each_lead(self._foreign_named(countries), noun)
 
     def read_gratitude(self, noun) -> None:
         """"Abbate expressed the Bureau's gratitude to our international partners ...,
@@ -1434,6 +1470,20 @@ def _reports_partners(verb) -> bool:
                 for c in subj.children):
             return True                    # "The nations comprising the coalition include"
     return False
+
+
+def _in_the_case(verb) -> bool:
+    """True when ``verb`` takes part "in the/this investigation" (or operation, effort)."""
+    return any(c.dep_ == "prep" and c.lower_ == "in" and any(
+        o.dep_ == "pobj" and o.lemma_.lower() in lx.CASE_NOUNS | {"effort"}
+        and any(d.lower_ in ("the", "this") for d in o.children) for o in c.children)
+        for c in verb.children)
+
+
+def _partners_from(noun):
+    """The "from"/"in" phrase of "partners from Portugal, Spain ...", None without one."""
+    return next((c for c in noun.children if c.dep_ == "prep" and c.lower_ in ("from", "in")
+                 and any(o.dep_ == "pobj" and o.pos_ == "PROPN" for o in c.children)), None)
 
 
 def _is_coalition(noun) -> bool:
