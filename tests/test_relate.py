@@ -1267,3 +1267,21 @@ def test_partners_from_listed_countries_work_with_the_lead(nlp):
     rels = relate(nlp, text, {"FBI": FBI, **{n: country(c) for n, c in codes.items()}})
     for code in codes.values():
         assert one(rels, "usa-fbi", code).type == "joint_operation"
+
+
+def test_the_attorneys_offices_in_the_plural_are_not_paired(nlp):
+    """justice.gov OPA, Operation SpecTor: "U.S. Attorneys' Offices" in the plural are the
+    prosecutors of many districts; the pair model paired them with every foreign body. The
+    singular "U.S. Attorney's Office" is the publishing office and stays a candidate."""
+    from corpus.relate import pairs
+
+    names = {"FBI": FBI, "Europol": EUROPOL, "National Crime Agency": ("gbr-nca", "agency", "GBR")}
+    for surface, expected in (("U.S. Attorneys’ Offices", False), ("U.S. Attorney’s Office", True)):
+        text = ("Operation SpecTor was led by the FBI. The National Crime Agency and Europol "
+                f"provided support. The cases are being prosecuted by the {surface} of the "
+                "districts involved, and the FBI thanks its partners.")
+        with pairs.tracing() as trace:
+            relate(nlp, text, {**names, surface: ("usa-doj-usao", "agency", "USA")},
+                   known=("usa-doj-usao",))
+        homes = {home for _, home, _, _ in trace}
+        assert ("usa-doj-usao" in homes) is expected, (surface, homes)

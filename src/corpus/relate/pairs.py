@@ -92,6 +92,11 @@ FEATURES = (
 # Drug Enforcement Task Forces operation"): named in most drug releases, never the partner
 # of a foreign body in any gold file, so the document-level model does not pair them
 FUNDING_PROGRAMS = frozenset({"usa-doj-ocdetf", "usa-hidta"})
+# "U.S. Attorneys' Offices" in the plural: the prosecutors of many districts, who support a
+# national operation. No gold file ties them, and the pair model paired them with every
+# foreign body of Operation SpecTor. ("The U.S. Attorney's Office", singular, is the
+# publishing office and stays.)
+GENERIC_OFFICES = frozenset({"usa-doj-usao"})
 
 _TRACE: list | None = None
 
@@ -202,7 +207,8 @@ def candidates(doc, by_sentence: Mapping[int, Sequence[fr.Actor]], *, home_code:
         for e in s.ids:
             counts[e] = counts.get(e, 0) + 1
     home = [e for e in counts if entities[e].kind == "agency" and entities[e].country == home_code
-            and entities[e].kb_id not in FUNDING_PROGRAMS]
+            and entities[e].kb_id not in FUNDING_PROGRAMS
+            and not (entities[e].kb_id in GENERIC_OFFICES and _plural_only(doc, by_sentence, e))]
     foreign = [e for e in counts if _is_foreign(entities[e], home_code, international)]
     if not home or not foreign:
         return []
@@ -289,6 +295,13 @@ def candidates(doc, by_sentence: Mapping[int, Sequence[fr.Actor]], *, home_code:
     if _TRACE is not None:
         _TRACE.extend((doc_id, c.home, c.foreign, c.features) for c in out)
     return out
+
+
+def _plural_only(doc, by_sentence: Mapping[int, Sequence[fr.Actor]], entity: str) -> bool:
+    """True when every mention of ``entity`` is a plural ("U.S. Attorneys' Offices")."""
+    heads = [doc[a.root] for actors in by_sentence.values() for a in actors
+             if entity in a.entity_ids and not a.resolved and a.root >= 0]
+    return bool(heads) and all(t.tag_ in ("NNS", "NNPS") for t in heads)
 
 
 def _plausible(x: Mapping[str, float]) -> bool:
