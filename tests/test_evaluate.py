@@ -147,6 +147,47 @@ def test_a_relation_end_no_mention_names_is_matched_by_its_name(con):
     assert (rel["tp"], rel["fp"], rel["fn"]) == (1, 0, 0)
 
 
+def test_a_unit_the_gold_does_not_name_stands_for_its_parent(con):
+    # "The U.S. Secret Service Cyber Investigative Section is investigating the case. ...
+    # the UK National Crime Agency provided invaluable assistance": the relation joins the
+    # unit, the gold names the Secret Service; a unit the gold names keeps its own name
+    text = ("The U.S. Secret Service Cyber Investigative Section is investigating. The UK "
+            "National Crime Agency assisted. The Secret Service Miami Field Office helped.")
+    doc = Document("d3", URL, URL, "t", date(2022, 8, 5), "en", text, text, "h3")
+    store.write_documents(con, [doc])
+    usss = Entity("e-usss", "U.S. Secret Service", "agency", "USA", [])
+    unit = Entity("e-cis", "Secret Service Cyber Investigative Section", "agency", "USA", [],
+                  parent_id="e-usss")
+    miami = Entity("e-mia", "Secret Service Miami Field Office", "agency", "USA", [],
+                   parent_id="e-usss")
+    nca = _entity("National Crime Agency", "agency", "GBR")
+
+    def m(e, surface):
+        start = text.index(surface)
+        return Mention("d3", e.entity_id, "agency", surface, start, start + len(surface))
+
+    ex = Extraction(
+        entities=[usss, unit, miami, nca],
+        mentions=[m(unit, "U.S. Secret Service Cyber Investigative Section"),
+                  m(nca, "National Crime Agency"), m(miami, "Secret Service Miami Field Office")],
+        relations=[Relation("r6", "d3", "e-cis", nca.entity_id, "general_cooperation", False,
+                            "ev", 0, 1, None, 0.9),
+                   Relation("r7", "d3", "e-mia", nca.entity_id, "general_cooperation", False,
+                            "ev", 0, 1, None, 0.9)],
+        done_doc_ids=["d3"])
+    store.write_extraction(con, ex, stage="extract", version="test")
+    gold = {"docs": {URL: {"entities": [
+        {"kind": "agency", "names": ["U.S. Secret Service", "Secret Service"]},
+        {"kind": "agency", "names": ["Secret Service Miami Field Office"]},
+        {"kind": "agency", "names": ["National Crime Agency"]}],
+        "relations": [{"a": "U.S. Secret Service", "b": "National Crime Agency",
+                       "types": ["general_cooperation"]}]}}}
+    result = evaluate(con, gold)
+    rel = result["relations"]["pair"]
+    # the Section counts as the Secret Service; the Miami office, named by the gold, does not
+    assert (rel["tp"], rel["fp"], rel["fn"]) == (1, 1, 0), result["per_document"]
+
+
 def test_missing_documents_are_reported(scored_db):
     result = evaluate(scored_db, GOLD)
     assert result["missing_documents"] == ["missing-file.html"]

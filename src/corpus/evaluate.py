@@ -7,7 +7,10 @@ matches no gold entity and no optional name is a false positive; one that matche
 gold entity of another kind is a miss for the gold kind and a false positive for its
 own. Dates: a gold date is found when a date mention's value, cut to the gold's
 granularity, equals it. Relations: pairs in either order, then typed, with direction
-errors counted where both gold and system say directed.
+errors counted where both gold and system say directed. A relation end is matched by
+its entity's names; a unit whose names the gold does not use at all (the Secret Service's
+"Cyber Investigative Section") is matched by its parent's name, as annotators list units
+among their parent's names and ``cooperation_map`` rolls units up to their parents.
 """
 from __future__ import annotations
 
@@ -161,6 +164,7 @@ def score_document(gold: dict[str, Any], entities: list[_SysEntity],
     names_of = relation_ends(gold)
 
     by_id = {e.entity_id: e for e in entities}
+    parent_of: dict[str, str] = {}
     for r in relations:
         # a relation may name a unit's parent agency that no mention of the document
         # names ("FBI Miami's Cyber Task Force" acts as the FBI): match it by its name
@@ -169,10 +173,21 @@ def score_document(gold: dict[str, Any], entities: list[_SysEntity],
             if eid not in by_id and r.get(f"{end}_name"):
                 by_id[eid] = _SysEntity(eid, r.get(f"{end}_kind") or "",
                                         {norm(r[f"{end}_name"])}, r[f"{end}_name"])
+            if r.get(f"{end}_parent_name"):
+                parent_of[eid] = norm(r[f"{end}_parent_name"])
+    gold_names = set().union(*(names for _, names, _ in gold_entities))
 
     def matches(entity_id: str, names: set[str]) -> bool:
+        """The entity's names meet ``names``; a unit the gold does not name ("the U.S.
+        Secret Service Cyber Investigative Section") stands for its parent, as the
+        annotators list units among their parent's names and cooperation_map rolls
+        units up."""
         e = by_id.get(entity_id)
-        return e is not None and bool(e.surfaces & names)
+        if e is None:
+            return False
+        if e.surfaces & names:
+            return True
+        return not e.surfaces & gold_names and parent_of.get(entity_id) in names
 
     gold_rel = [(names_of(r["a"]), names_of(r["b"]), set(r.get("types") or []),
                  bool(r.get("directed")), f"{r['a']} - {r['b']}")

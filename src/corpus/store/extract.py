@@ -65,10 +65,12 @@ def dates_for_evaluation(con: Connection, doc_ids: list[str]) -> dict[str, list]
 def relations_for_evaluation(con: Connection, doc_ids: list[str]) -> dict[str, list[dict]]:
     return _by_doc(con, """
         SELECT r.doc_id, r.source_id, r.target_id, r.type, r.directed,
-               s.name AS source_name, s.kind AS source_kind,
-               t.name AS target_name, t.kind AS target_kind
+               s.name AS source_name, s.kind AS source_kind, sp.name AS source_parent_name,
+               t.name AS target_name, t.kind AS target_kind, tp.name AS target_parent_name
         FROM relations r
         LEFT JOIN entities s ON s.entity_id = r.source_id
         LEFT JOIN entities t ON t.entity_id = r.target_id
+        LEFT JOIN entities sp ON sp.entity_id = s.parent_id
+        LEFT JOIN entities tp ON tp.entity_id = t.parent_id
         WHERE r.doc_id IN (SELECT doc_id FROM _eval_ids)
     """, doc_ids)
