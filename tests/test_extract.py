@@ -431,6 +431,24 @@ def test_german_police_compounds_with_their_place_are_agencies(settings):
     assert not [k for k in found if k[0] == "z" and k[1] == "Zentrale Kriminalinspektion"]
 
 
+def test_a_name_glossed_in_brackets_is_one_body(settings):
+    # justice.gov OPA, Operation Dark HunTor: "Italy's Finance Corps (Guardia di Finanza)",
+    # "Switzerland's Zurich Canton Police (Kantonspolizei Zürich)": the English name and
+    # the name in brackets are one entity, the one the knowledge base knows
+    text = ("The investigations were aided by Italy’s Finance Corps (Guardia di Finanza) and "
+            "Switzerland’s Zurich Canton Police (Kantonspolizei Zürich), and by the FBI (and "
+            "Europol).")
+    extraction = extract_batch([_doc("g", text)], settings)
+    found, _ = _by_text(extraction)
+    assert found[("g", "Finance Corps")].entity_id == found[("g", "Guardia di Finanza")].entity_id
+    assert found[("g", "Finance Corps")].kb_id == "ita-gdf"
+    zurich = found[("g", "Kantonspolizei Zürich")]
+    assert found[("g", "Zurich Canton Police")].entity_id == zurich.entity_id
+    assert zurich.country == "CHE"
+    # "(and Europol)" does not fill the brackets with a name: two bodies
+    assert found[("g", "FBI")].entity_id != found[("g", "Europol")].entity_id
+
+
 def test_no_sentence_ends_inside_a_parenthesis(nlp):
     """justice.gov OPA, Operation Dark HunTor: a name glossed in Cyrillic inside its
     parenthesis made the parser end the sentence there, cutting the partner list in two;

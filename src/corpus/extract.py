@@ -18,6 +18,7 @@ for entities the knowledge base does not know, so batches run anywhere agree.
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import unicodedata
@@ -934,7 +935,7 @@ class Resolver:
                 listed.append((c, res))
         out = self._list_countries(doc, listed, out)
         out = self._acronyms(doc, out, acronyms, live)
-        return out
+        return _glosses(doc.user_data.get("corpus_text") or doc.text, out)
 
     # -- a country shared by a list of names -------------------------------------------
     def _list_countries(self, doc: Doc, listed: list[tuple[_Cand, Resolved]],
@@ -1222,6 +1223,33 @@ class Resolver:
     def _live_char(doc: Doc, char: int, live) -> bool:
         span = doc.char_span(char, char + 1, alignment_mode="expand")
         return span is None or live(span.start, span.end)
+
+
+def _glosses(text: str, out: list[Resolved]) -> list[Resolved]:
+    """"Switzerland's Zurich Canton Police (Kantonspolizei Zürich)", "Italy's Finance Corps
+    (Guardia di Finanza)": an agency glossed in brackets by another name that fills them
+    is one body. Both names take the entity the knowledge base knows (else the first),
+    and its country where it has none."""
+    agencies = sorted((r for r in out if r.kind == "agency"), key=lambda r: r.start)
+    same: dict[int, Resolved] = {}
+    for first, second in zip(agencies, agencies[1:]):
+        if text[first.end:second.start].strip() != "(" \
+                or text[second.end:second.end + 3].strip()[:1] != ")" \
+                or first.key == second.key:
+            continue
+        keep, other = (second, first) if second.kb_id and not first.kb_id else (first, second)
+        same[id(other)] = keep
+    if not same:
+        return out
+    merged = []
+    for r in out:
+        keep = same.get(id(r))
+        if keep is not None:
+            r = dataclasses.replace(r, key=keep.key, name=keep.name, kb_id=keep.kb_id,
+                                    country=keep.country or r.country,
+                                    parent_key=keep.parent_key, parent_kind=keep.parent_kind)
+        merged.append(r)
+    return merged
 
 
 # ------------------------------------------------------------------ the stage
