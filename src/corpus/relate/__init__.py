@@ -1120,7 +1120,8 @@ class _SentenceReader:
                 if all(self.ctx.entities[e].kind == "country" for e in a.entity_ids)]
 
     def _foreign_named(self, actors) -> list[fr.Actor]:
-        """The actors of another country than the home one, not named as a nationality."""
+        """The actors that are not of the home country (a body of unknown country, often a
+        local police force, included), not the home country itself, not a nationality."""
         return [a for a in actors if self._foreign(a) and self.ctx.home not in a.entity_ids
                 and a.kinds != ("organization",) and not self._nationality(a)]
 
