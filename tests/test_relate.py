@@ -1220,9 +1220,11 @@ def test_the_nations_comprising_a_coalition_are_all_partners(nlp):
 def test_a_list_opened_by_including_reaches_its_verb(nlp):
     """dea.gov, Kingdom Market: "The investigation also involved numerous foreign law
     enforcement agencies, including the German Federal Criminal Police, or Bundeskriminalamt,
-    ...": "including" opens the list; it is not another clause."""
+    ...": "including" opens the list; it is not another clause, and "am" in "Frankfurt am
+    Main" is no verb that ends it."""
     text = ("The Drug Enforcement Administration investigated this case with IRS Criminal "
-            "Investigation. The investigation also involved numerous foreign law enforcement "
+            "Investigation, the FBI and the U.S. Postal Inspection Service. The investigation "
+            "also involved numerous foreign law enforcement "
             "agencies, including the German Federal Criminal Police, or Bundeskriminalamt, the "
             "Frankfurt am Main Public Prosecutor's Office - Central Office for Combating "
             "Internet Crime (ZIT) as well as law enforcement agencies from Switzerland, the "
@@ -1230,10 +1232,18 @@ def test_a_list_opened_by_including_reaches_its_verb(nlp):
     bka = ("deu-bka", "agency", "DEU")
     rels = relate(nlp, text, {"Drug Enforcement Administration": ("usa-dea", "agency", "USA"),
                               "IRS Criminal Investigation": ("usa-irs-ci", "agency", "USA"),
+                              "FBI": FBI,
+                              "U.S. Postal Inspection Service": ("usa-uspis", "agency", "USA"),
                               "German Federal Criminal Police": bka, "Bundeskriminalamt": bka,
                               "Central Office for Combating Internet Crime":
-                                  ("deu-zit", "agency", "DEU")})
-    assert one(rels, "usa-dea", "deu-bka").type == "joint_operation"
+                                  ("deu-zit", "agency", "DEU"),
+                              "Switzerland": country("CHE"), "Republic of Moldova": country("MDA"),
+                              "Ukraine": country("UKR")})
+    # both agencies that investigated the case, each with the whole list, its tail too
+    # (which the parser hangs under "Combating": "the agencies from Switzerland ...")
+    for lead in ("usa-dea", "usa-irs-ci"):
+        for partner in ("deu-bka", "deu-zit", "CHE", "MDA", "UKR"):
+            assert one(rels, lead, partner).type == "joint_operation"
 
 
 def test_countries_that_took_part_in_the_investigation_partner_each_lead(nlp):

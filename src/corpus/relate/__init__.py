@@ -507,8 +507,9 @@ def _named_after(sent, head, index: Mapping[int, fr.Actor]) -> list[fr.Actor]:
     out: list[fr.Actor] = []
     for tok in sent[head.i - sent.start + 1:]:
         actor = index.get(tok.i)
-        if actor is None and tok.tag_ in _FINITE:
-            break
+        if actor is None and tok.tag_ in _FINITE and (tok.dep_ == "ROOT" or any(
+                c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)):
+            break                          # a clause; not "am" in "Frankfurt am Main"
         if actor is not None and actor not in out:
             out.append(actor)
     return out
@@ -1101,12 +1102,19 @@ class _SentenceReader:
         if not lead:
             return
         lead_ids = {e for a in lead for e in a.entity_ids}
+        # "involved numerous foreign agencies, including A, B ... as well as agencies from
+        # C, D and E": the list after "including" is read on the words, where the parser
+        # loses its tail
+        including = next((t for t in verb.subtree if t.lower_ == "including"), None)
+        listed = _named_after(self.sent, including, self.index) if including is not None else []
         partners = [a for a in self.actors if not a.resolved and a.root > verb.i
                     and not set(a.entity_ids) & lead_ids and a.kinds != ("organization",)
                     and self.ctx.home not in a.entity_ids
                     and not self._nationality(a) and not self._modifies_actor(a)
-                    and self._under(a, verb)]
-        self.add(lead, partners, self.type_from_context("joint_operation"), False, CROSS, verb)
+                    and (self._under(a, verb) or a in listed)]
+        rtype = self.type_from_context("joint_operation")
+        for one in lead:                   # the case's partners, each lead's: no cross product
+            self.add([one], partners, rtype, False, CROSS, verb)
 
     def add_for_each_lead(self, partners, trigger) -> None:
         """Each home agency that led the case worked with every partner named (one lead at
@@ -1148,7 +1156,9 @@ class _SentenceReader:
         United States, France, Germany, the Netherlands, Denmark, the United Kingdom, and
         Canada": a joint effort of countries that include the home country. The agencies
         that led the case worked with each other country of the list."""
-        countries = self._countries(_named_after(self.sent, noun, self.index))
+        members = {t.i for c in noun.children if c.dep_ in ("prep", "acl")
+                   and c.lower_ in _COALITION_PREPS for t in c.subtree}
+        countries = self._countries(a for a in self.actors if a.root in members)
         ids = {e for a in countries for e in a.entity_ids}
         if len(ids) < 3 or self.ctx.home not in ids:
             if fr.lemma(noun) in lx.NOUN_TYPES:
@@ -1496,9 +1506,10 @@ def _is_coalition(noun) -> bool:
     if word != "coalition" and not any(c.dep_ == "amod" and c.lower_ in lx.COALITION_ADJECTIVES
                                        for c in noun.children):
         return False
-    return any(c.dep_ in ("prep", "acl") and c.lower_ in ("by", "of", "among", "between",
-                                                          "involving", "from", "across")
-               for c in noun.children)
+    return any(c.dep_ in ("prep", "acl") and c.lower_ in _COALITION_PREPS for c in noun.children)
+
+
+_COALITION_PREPS = frozenset({"by", "of", "among", "between", "involving", "from", "across"})
 
 
 def _subject_is_case(verb) -> bool:
