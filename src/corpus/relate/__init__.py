@@ -622,7 +622,7 @@ def _trigger_kind(tok) -> str | None:
     if fr.is_verb(tok) and word in ("involve", "include") and _reports_partners(tok):
         return "involve"
     if fr.is_verb(tok) and word == "participate" and _in_the_case(tok):
-        return "participate"               # "authorities from ... participated in the investigation"
+        return "participate"               # "authorities ... participated in the investigation"
     if word == "partner" and tok.tag_ == "NNS" and _partners_from(tok) is not None:
         return "partners_from"             # "their law enforcement partners from A, B, C"
     if fr.is_verb(tok) and word in lx.THANK_VERBS and any(
@@ -1112,16 +1112,17 @@ class _SentenceReader:
                     and self.ctx.home not in a.entity_ids
                     and not self._nationality(a) and not self._modifies_actor(a)
                     and (self._under(a, verb) or a in listed)]
-        rtype = self.type_from_context("joint_operation")
-        for one in lead:                   # the case's partners, each lead's: no cross product
-            self.add([one], partners, rtype, False, CROSS, verb)
+        self.add_each(lead, partners, self.type_from_context("joint_operation"), verb)
 
-    def add_for_each_lead(self, partners, trigger) -> None:
-        """Each home agency that led the case worked with every partner named (one lead at
-        a time: the list is the case's partners, not a many-to-many statement)."""
-        for lead in self.lead_partners([], MAX_LEAD):
-            if not self._foreign(lead):
-                self.add([lead], partners, "joint_operation", False, CROSS, trigger)
+    def add_each(self, leads, partners, rtype, trigger) -> None:
+        """Each lead worked with every partner named, one lead at a time: the list names
+        the case's partners, not a many-to-many statement ``add`` would refuse."""
+        for lead in leads:
+            self.add([lead], partners, rtype, False, CROSS, trigger)
+
+    def home_leads(self) -> list[fr.Actor]:
+        """The home agencies that led the case."""
+        return [a for a in self.lead_partners([], MAX_LEAD) if not self._foreign(a)]
 
     def _countries(self, actors) -> list[fr.Actor]:
         return [a for a in actors
@@ -1141,7 +1142,7 @@ class _SentenceReader:
         colon = next((t for t in self.sent[verb.i - self.sent.start:] if t.text == ":"), None)
         if not subjects and colon is not None:
             subjects = _named_after(self.sent, colon, self.index)
-        self.add_for_each_lead(self._foreign_named(subjects), verb)
+        self.add_each(self.home_leads(), self._foreign_named(subjects), "joint_operation", verb)
 
     def read_partners_from(self, noun) -> None:
         """"praised the investigative work of the FBI's Pittsburgh Field Office and their
@@ -1149,7 +1150,8 @@ class _SentenceReader:
         partners from those countries worked with the agencies that led the case."""
         prep = _partners_from(noun)
         countries = self._countries(_named_after(self.sent, prep, self.index))
-        self.add_for_each_lead(self._foreign_named(countries), noun)
+        self.add_each(self.home_leads(), self._foreign_named(countries), "joint_operation",
+                      noun)
 
     def read_coalition(self, noun) -> None:
         """"These actions are the latest step in an ongoing multinational effort by the
@@ -1164,7 +1166,8 @@ class _SentenceReader:
             if fr.lemma(noun) in lx.NOUN_TYPES:
                 self.read_noun(noun)       # "an international investigation by HSI, FBI ..."
             return
-        self.add_for_each_lead(self._foreign_named(countries), noun)
+        self.add_each(self.home_leads(), self._foreign_named(countries), "joint_operation",
+                      noun)
 
     def read_gratitude(self, noun) -> None:
         """"Abbate expressed the Bureau's gratitude to our international partners ...,
