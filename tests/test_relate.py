@@ -1295,3 +1295,21 @@ def test_the_attorneys_offices_in_the_plural_are_not_paired(nlp):
                    known=("usa-doj-usao",))
         homes = {home for _, home, _, _ in trace}
         assert ("usa-doj-usao" in homes) is expected, (surface, homes)
+
+
+def test_hosting_the_operations_command_post_is_a_joint_operation(nlp):
+    """fbi.gov, AlphaBay takedown: "Europol hosted a command post staffed with representatives
+    from the FBI, the Drug Enforcement Administration, and the Department of Justice": the
+    bodies ran the operation together; hosting a delegation stays a visit."""
+    text = ("In early July, days before AlphaBay servers were seized, Europol hosted a command "
+            "post staffed with representatives from the FBI, the Drug Enforcement "
+            "Administration, and the Department of Justice, along with its own members.")
+    dea = ("usa-dea", "agency", "USA")
+    rels = relate(nlp, text, {"Europol": EUROPOL, "FBI": FBI,
+                              "Drug Enforcement Administration": dea,
+                              "Department of Justice": ("usa-doj", "agency", "USA")})
+    r = one(rels, "int-europol", "usa-dea")
+    assert (r.type, r.directed) == ("joint_operation", False)
+    rels = relate(nlp, "The FBI hosted the Albanian State Police at its academy in Quantico.",
+                  {"FBI": FBI, "Albanian State Police": ("alb-asp", "agency", "ALB")})
+    assert one(rels, "usa-fbi", "alb-asp").type == "visit_exchange"

@@ -1001,6 +1001,12 @@ class _SentenceReader:
             return                       # "IC4, hosted by the FBI": a unit's home, not a visit
         doer = roles.get(fr.BY, []) if passive else roles.get(fr.SUBJ, [])
         other = roles.get(fr.PASS_SUBJ, []) if passive else roles.get(fr.OBJ, [])
+        if word == "host" and any(c.dep_ in ("dobj", "nsubjpass")
+                                  and c.lemma_.lower() in lx.HOSTED_OPERATION_NOUNS
+                                  for c in verb.children):
+            # "Europol hosted a command post staffed with representatives from the FBI"
+            self.add(doer, other, "joint_operation", False, DIRECT, verb)
+            return
         if lx.VISIT_VERBS[word] == "visitor":
             self.add(doer, other, "visit_exchange", True, DIRECT, verb)
         else:

@@ -60,6 +60,10 @@ HELP_VERBS = {"assist": "general_cooperation", "support": "general_cooperation",
 JOINT_VERBS = {"investigate", "arrest", "dismantle", "seize", "disrupt", "raid", "apprehend",
                "conduct", "lead", "execute", "detain", "takedown", "shut", "launch", "carry",
                "bust", "capture", "infiltrate"}
+# "Europol hosted a command post staffed with representatives from the FBI, the DEA ...":
+# hosting the operation's own place is running it together, not a visit
+HOSTED_OPERATION_NOUNS = {"post", "centre", "center", "room", "hub", "headquarters", "day",
+                          "sprint"}
 SHARE_VERBS = {"share": "intelligence_sharing", "exchange": "intelligence_sharing"}
 SIGN_VERBS = {"sign", "conclude", "ink", "renew", "ratify"}
 VISIT_VERBS = {"visit": "visitor", "tour": "visitor", "host": "host", "welcome": "host",
