@@ -1239,9 +1239,10 @@ def test_a_list_opened_by_including_reaches_its_verb(nlp):
                                   ("deu-zit", "agency", "DEU"),
                               "Switzerland": country("CHE"), "Republic of Moldova": country("MDA"),
                               "Ukraine": country("UKR")})
-    # both agencies that investigated the case, each with the whole list, its tail too
-    # (which the parser hangs under "Combating": "the agencies from Switzerland ...")
-    for lead in ("usa-dea", "usa-irs-ci"):
+    # every agency that investigated the case (not only the first two), each with the
+    # whole list, its tail too (which the parser hangs under "Combating": "the agencies
+    # from Switzerland ...")
+    for lead in ("usa-dea", "usa-irs-ci", "usa-fbi", "usa-uspis"):
         for partner in ("deu-bka", "deu-zit", "CHE", "MDA", "UKR"):
             assert one(rels, lead, partner).type == "joint_operation"
 

@@ -1104,7 +1104,7 @@ class _SentenceReader:
 
     def read_involve(self, verb) -> None:
         """The actors a case involved, or its listed partners, with its lead agencies."""
-        lead = self.lead_partners([], MAX_LEAD)
+        lead = self.lead_partners([], len(self.ctx.lead))
         if not lead:
             return
         lead_ids = {e for a in lead for e in a.entity_ids}
@@ -1128,7 +1128,7 @@ class _SentenceReader:
 
     def home_leads(self) -> list[fr.Actor]:
         """The home agencies that led the case."""
-        return [a for a in self.lead_partners([], MAX_LEAD) if not self._foreign(a)]
+        return [a for a in self.lead_partners([], len(self.ctx.lead)) if not self._foreign(a)]
 
     def _countries(self, actors) -> list[fr.Actor]:
         return [a for a in actors
