@@ -1164,8 +1164,7 @@ class _SentenceReader:
         United States, France, Germany, the Netherlands, Denmark, the United Kingdom, and
         Canada": a joint effort of countries that include the home country. The agencies
         that led the case worked with each other country of the list."""
-        members = {t.i for c in noun.children if c.dep_ in ("prep", "acl")
-                   and c.lower_ in _COALITION_PREPS for t in c.subtree}
+        members = {t.i for phrase in _member_phrases(noun) for t in phrase.subtree}
         countries = self._countries(a for a in self.actors if a.root in members)
         ids = {e for a in countries for e in a.entity_ids}
         if len(ids) < 3 or self.ctx.home not in ids:
@@ -1515,10 +1514,13 @@ def _is_coalition(noun) -> bool:
     if word != "coalition" and not any(c.dep_ == "amod" and c.lower_ in lx.COALITION_ADJECTIVES
                                        for c in noun.children):
         return False
-    return any(c.dep_ in ("prep", "acl") and c.lower_ in _COALITION_PREPS for c in noun.children)
+    return bool(_member_phrases(noun))
 
 
-_COALITION_PREPS = frozenset({"by", "of", "among", "between", "involving", "from", "across"})
+def _member_phrases(noun) -> list:
+    """The by/of/among phrases of a joint-effort noun, which list its members."""
+    return [c for c in noun.children if c.dep_ in ("prep", "acl") and c.lower_ in
+            ("by", "of", "among", "between", "involving", "from", "across")]
 
 
 def _subject_is_case(verb) -> bool:
