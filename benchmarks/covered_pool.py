@@ -1,4 +1,4 @@
-"""The fixed order holdout9 and holdout10 were drawn in: releases of covered cases.
+"""The fixed order holdouts 9-12 were drawn in (9, 11, 12 are now dev14, dev13, dev15).
 
     python3 benchmarks/covered_pool.py [--from 11]
 
@@ -21,7 +21,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 DEV = REPO.parent / "shared" / "corpus" / "press-releases" / "dev.jsonl"
-DRAWN_FROM_IT = ("holdout9_gold.json", "holdout10_gold.json")
+DRAWN_FROM_IT = ("dev14_gold.json", "holdout10_gold.json", "dev13_gold.json",
+                 "dev15_gold.json")
 
 
 def shingles(text: str, n: int = 8) -> set[str]:

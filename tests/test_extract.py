@@ -482,3 +482,37 @@ def test_no_sentence_ends_inside_a_parenthesis(nlp):
     two = nlp("The NCA assisted (see below). The FBI led the case.")
     assert [s.text.strip() for s in two.sents] == ["The NCA assisted (see below).",
                                                     "The FBI led the case."]
+
+
+def test_a_list_of_us_bodies_keeps_each_body(settings):
+    # dea.gov, Kingdom Market (2023-12-21), as written, comma without a space included:
+    # the inspector general's office without "the" is the knowledge base's; "General, the
+    # Bureau of ..." is a list, not a title whose agency owns the next name; a state's
+    # department is American; "FBI, New York Field Office" in a title is the FBI's office
+    text = ("The Drug Enforcement Administration investigated this case with IRS Criminal "
+            "Investigation, the FBI, the U.S. Postal Inspection Service, the Social Security "
+            "Administration Office of Inspector General, the Bureau of Diplomatic Security,"
+            "Homeland Security Investigations, and the Missouri Department of Revenue. "
+            "Michael J. Driscoll, Assistant Director-in-Charge, FBI, New York Field Office, "
+            "announced the charges.")
+    extraction = extract_batch([_doc("k", text)], settings)
+    found, entities = _by_text(extraction)
+    oig = found[("k", "Social Security Administration Office of Inspector General")]
+    assert oig.kb_id == "usa-ssa-oig"
+    assert entities[oig.parent_id].kb_id == "usa-ssa"
+    assert found[("k", "Bureau of Diplomatic Security")].kb_id == "usa-state-ds"
+    revenue = found[("k", "Missouri Department of Revenue")]
+    assert (revenue.country, revenue.parent_id) == ("USA", None)
+    assert found[("k", "New York Field Office")].kb_id == "usa-fbi-fo-newyork"
+
+
+def test_a_plural_office_name_is_several_bodies_not_one(settings):
+    # justice.gov OPA, Dark web vendor forfeits $150M: "Upper Arlington and Colombus, Ohio
+    # Police Departments are investigating the case" names two local forces by their shared
+    # tail; "Ohio Police Departments" is no body of its own
+    text = ("DEA, IRS:CI, HSI, USPIS, and Upper Arlington and Colombus, Ohio Police Departments "
+            "are investigating the case.")
+    extraction = extract_batch([_doc("o", text)], settings)
+    names = {e.name for e in extraction.entities}
+    assert "Ohio Police Departments" not in names
+    assert {"Drug Enforcement Administration", "Homeland Security Investigations"} <= names

@@ -227,3 +227,23 @@ def test_phrase_patterns_match_ampersand_and_and_alike(kb):
     for entry in amp[:3]:
         assert (entry.name.replace(" & ", " and "), entry.id) in by_text \
             or kb.lookup(entry.name) is not entry
+
+
+def test_the_head_of_a_us_attorneys_office_names_it(kb):
+    # "The United States Attorney for the Southern District of New York, Jay Clayton, ...":
+    # the gold files name the office so, and the office speaks when its head thanks
+    for title in ("United States Attorney for the Southern District of New York",
+                  "U.S. Attorney for the Western District of Pennsylvania"):
+        entry = kb.lookup(title, kinds=("agency",))
+        assert entry is not None and entry.id.startswith("usa-usao-"), title
+    assert kb.lookup("U.S. Attorney for the Southern District of New York",
+                     kinds=("agency",)).id == "usa-usao-sdny"
+
+
+def test_office_of_inspector_general_with_or_without_the(kb):
+    # dea.gov, Kingdom Market: "the Social Security Administration Office of Inspector
+    # General" is the knowledge base's "... Office of the Inspector General"
+    assert normalize("Office of the Inspector General") == normalize("Office of Inspector General")
+    entry = kb.lookup("Social Security Administration Office of Inspector General",
+                      kinds=("agency",))
+    assert entry is not None and entry.id == "usa-ssa-oig" and entry.parent == "usa-ssa"

@@ -1314,3 +1314,144 @@ def test_hosting_the_operations_command_post_is_a_joint_operation(nlp):
     rels = relate(nlp, "The FBI hosted the Albanian State Police at its academy in Quantico.",
                   {"FBI": FBI, "Albanian State Police": ("alb-asp", "agency", "ALB")})
     assert one(rels, "usa-fbi", "alb-asp").type == "visit_exchange"
+
+
+NDTX_DISRUPTOR = (
+    "Operation DisrupTor was a collaborative initiative across JCODE members, including the "
+    "Department of Justice; Federal Bureau of Investigation (FBI); U.S. Drug Enforcement "
+    "Administration (DEA); U.S. Postal Inspection Service (USPIS); U.S. Immigration and "
+    "Customs Enforcement (ICE)’s Homeland Security Investigations (HSI); U.S. Customs and "
+    "Border Protection (CBP); Financial Crimes Enforcement Network (FinCEN); Bureau of "
+    "Alcohol, Tobacco, and Firearms (ATF); Naval Criminal Investigative Service (NCIS) and "
+    "Department of Defense (DOD). Local, state and other federal agencies also contributed to "
+    "Operation DisrupTor investigations. The investigations leading to Operation DisrupTor "
+    "were significantly aided by essential support and coordination by the Department of "
+    "Justice’s multi-agency Special Operations Division, the Justice Department’s Office of "
+    "International Affairs, Europol and its Dark Web team and international partners "
+    "Eurojust, Cyprus Police (Αστυνομία Κύπρου), German Federal Criminal Police Office "
+    "(Bundeskriminalamt), Canada’s Royal Canadian Mounted Police, the British National Crime "
+    "Agency, and Australian Criminal Intelligence Commission.")
+
+
+def test_a_possessive_does_not_end_the_list_of_members(settings):
+    """justice.gov (N.D. Tex.), Operation DisrupTor: "(ICE)’s Homeland Security
+    Investigations" made the parser start a sentence after "’s", so the members listed after
+    it (CBP, FinCEN, ATF, NCIS) were no part of the initiative and took none of its help
+    from abroad; and the member that acts is HSI, not ICE."""
+    _, tied = _extracted_ties(settings, NDTX_DISRUPTOR, "NDTX Charges Alleged DarkWeb Drug "
+                              "Trafficker Arrested In DOJ Operation DisrupTor")
+    members = ["usa-cbp", "usa-fincen", "usa-atf", "usa-ncis", "usa-hsi", "usa-fbi"]
+    partners = ["can-rcmp", "deu-bka", "gbr-nca"]
+    missing = [(m, p) for m in members for p in partners if frozenset((m, p)) not in tied]
+    assert not missing, missing
+
+
+LOCKERGOGA = (
+    "Joseph Nocella, Jr., United States Attorney for the Eastern District of New York; "
+    "Matthew R. Galeotti, Acting Assistant Attorney General of the Justice Department’s "
+    "Criminal Division; Christopher Raia, Assistant Director in Charge, Federal Bureau of "
+    "Investigation, New York Field Office (FBI); and FBI Special Agent in Charge Christopher "
+    "J.S. Johnson, Springfield, Illinois Field Office, announced the superseding indictment.\n\n"
+    "“The criminals behind Nefilim ransomware may believe they can profit from extortion and "
+    "data leaks, but they are wrong. The FBI is actively pursuing them to disrupt their "
+    "operations and bring them to justice.”\n\n"
+    "The Justice Department’s Office of International Affairs provided critical assistance in "
+    "this case, as did the FBI’s Legal Attachés abroad and authorities in France, Czech "
+    "Republic, Germany, Lithuania, Luxembourg, Netherlands, Norway, Romania, Switzerland, and "
+    "Ukraine, as well as Europol and Eurojust via the Criminal Division’s International "
+    "Computer Hacking and Intellectual Property (ICHIP) The Hague.")
+
+
+def test_as_did_lends_its_clause_the_help_and_a_list_shares_its_head(settings):
+    """justice.gov (E.D.N.Y.), LockerGoga and Nefilim administrator charged: "OIA provided
+    critical assistance, as did ... authorities in France, Czech Republic, ..., Romania":
+    "did" repeats "provided critical assistance", and every country of the list is governed
+    by it, not only the first ones the dependency walk reached through the chain of
+    conjuncts."""
+    _, tied = _extracted_ties(settings, LOCKERGOGA, "Ransomware Administrator Charged")
+    for code in ("FRA", "CZE", "LTU", "NOR", "ROU", "CHE"):
+        assert frozenset(("usa-fbi", code)) in tied, (code, tied)
+
+
+SPECTOR_CDCA = (
+    "The DEA, FBI, USPS Office of Inspector General (USPS-OIG), U.S. Postal Inspection Service "
+    "(USPIS) and the Palm Beach County Sheriff’s Office investigated the case. The U.S. "
+    "Attorney’s Office for the Southern District of Florida is prosecuting the case.\n\n"
+    "Operation SpecTor was a collaborative initiative across JCODE members, including the "
+    "Department of Justice, FBI, DEA, USPIS, HSI, IRS-CI, ATF, Naval Criminal Investigative "
+    "Service (NCIS), and the FDA’s Office of Criminal Investigations. Local, state, and other "
+    "federal agencies also contributed to Operation SpecTor investigations through task force "
+    "participation and regional partnerships. The investigations leading to Operation SpecTor "
+    "were significantly aided by support and coordination by the Justice Department’s Office "
+    "of International Affairs; Europol and its Dark Web team; and international partners. The "
+    "international partners include Eurojust; Austria’s Federal Criminal Police Office "
+    "(Bundeskriminalamt); Germany’s Federal Criminal Police Office (Bundeskriminalamt); and "
+    "the United Kingdom’s National Crime Agency (NCA).")
+
+
+def test_the_members_lead_beside_the_agencies_that_investigated_one_case(settings):
+    """justice.gov (C.D. Cal.), Operation SpecTor: a clause names who investigated one of
+    the cases (DEA, FBI, USPIS ...); the JCODE members that ran the whole operation (HSI,
+    IRS-CI, ATF, NCIS ...) led it as well, and the partners abroad helped each of them."""
+    _, tied = _extracted_ties(settings, SPECTOR_CDCA, "Los Angeles case part of largest "
+                              "international operation against darknet trafficking")
+    members = ["usa-hsi", "usa-irsci", "usa-atf", "usa-ncis", "usa-fbi", "usa-dea"]
+    partners = ["deu-bka", "gbr-nca"]
+    missing = [(m, p) for m in members for p in partners if frozenset((m, p)) not in tied]
+    assert not missing, missing
+
+
+POWEROFF = (
+    "These law enforcement actions were taken in conjunction with Operation PowerOFF, an "
+    "ongoing, coordinated effort among international law enforcement agencies aimed at "
+    "dismantling criminal DDoS-for-hire infrastructures worldwide, and holding accountable the "
+    "administrators and users of these illegal services. Principal partners in Operation "
+    "PowerOFF include EUROPOL; the United States Attorney’s Office for the District of Alaska; "
+    "The Department of Justice Computer Crime and Intellectual Property Section (CCIPS); FBI’s "
+    "Anchorage and Los Angeles field offices; HSI’s Columbus field office; Germany’s "
+    "Bundeskriminalamt (BKA); United Kingdom’s National Crime Agency (NCA); Netherlands Police; "
+    "Polish Central Cybercrime Bureau; Brazilian Federal Police, Japan’s National Police "
+    "Agency; and France’s Police Nationale.")
+
+
+def test_the_home_members_of_a_roster_of_partners_work_with_those_abroad(settings):
+    """justice.gov (C.D. Cal.), nine DDoS-for-hire domains seized: "Principal partners in
+    Operation PowerOFF include EUROPOL; the United States Attorney's Office for the District
+    of Alaska; ... CCIPS; ...; Germany's Bundeskriminalamt ...": the roster names the
+    operation's members at home and abroad, and each home member worked with each one
+    abroad, with no investigating clause to name a lead."""
+    _, tied = _extracted_ties(settings, POWEROFF, "Law Enforcement Seizes 9 DDoS-for-Hire "
+                              "Webpages as Part of Global Crackdown")
+    for home in ("usa-usao-dak", "usa-doj-ccips", "usa-hsi"):
+        for abroad in ("deu-bka", "gbr-nca", "int-europol"):
+            assert frozenset((home, abroad)) in tied, (home, abroad)
+
+
+SILK_ROAD_2 = (
+    "Mr. Bharara praised the outstanding joint efforts of the FBI and its New York Cyber Branch "
+    "and HSI and its Cyber Crimes Center and Chicago-O’Hare Field Office. He also thanked the "
+    "Drug Enforcement Administration’s New York Organized Crime Drug Enforcement Strike Force, "
+    "which comprises agents and officers of the DEA, the Internal Revenue Service, the New York "
+    "City Police Department, HSI, the New York State Police, the Bureau of Alcohol, Tobacco, "
+    "Firearms and Explosives, the U.S. Secret Service, the U.S. Marshals Service, Office of "
+    "Foreign Assets Control, and New York Department of Taxation. Mr. Bharara also thanked the "
+    "Department of Justice’s Computer Crime and Intellectual Property Section for its "
+    "assistance and support, the Department of Justice’s Criminal Division Office of "
+    "International Affairs, and the law enforcement authorities of France, Germany, Lithuania, "
+    "the Netherlands, and the United Kingdom.")
+
+
+def test_a_states_bodies_that_helped_at_home_are_not_paired_abroad(settings):
+    """justice.gov (S.D.N.Y.), Silk Road 2.0 operator charged: the New York State Police and
+    the New York Department of Taxation served on the strike force the U.S. Attorney thanked;
+    the authorities abroad he thanked helped the case, not those state bodies, which led
+    nothing. The bodies abroad are still paired with the federal ones."""
+    result, tied = _extracted_ties(settings, SILK_ROAD_2, "Operator Of “Silk Road 2.0” "
+                                   "Website Charged In Manhattan Federal Court")
+    by_id = {e.entity_id: e for e in result.entities}
+    state = [r for r in result.relations
+             if any(by_id[e].name.startswith("New York") and by_id[e].kb_id != "usa-nypd"
+                    for e in (r.source_id, r.target_id))
+             and any(by_id[e].country not in ("USA", None) for e in (r.source_id, r.target_id))]
+    assert not state, state
+    assert any("FRA" in pair for pair in tied), tied      # the authorities abroad are paired

@@ -32,11 +32,12 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from corpus.config import Settings
+from corpus.knowledge import US_STATES, starts_with_us_state
 from corpus.dates import DATES_VERSION, find_dates
 from corpus.records import (DateMention, Entity, Extraction, Mention, Rejection, canonical_name,
                             stable_id)
 
-EXTRACT_VERSION = "8"          # bump when the rules change, so databases re-extract
+EXTRACT_VERSION = "9"          # bump when the rules change, so databases re-extract
 STAGE = "extract"
 
 # One place to configure the domain components (a user swaps the KB by path here or
@@ -84,6 +85,10 @@ airlines partners gmbh s.a. ag plc centers
 """.split())
 CONNECTORS = frozenset("""of for and & de la le du des del da do di on against the y e
 für der van von l' d' en""".split())
+# a name that ends in these plurals is several bodies, not one
+COLLECTIVE_HEADS = frozenset({"departments", "offices", "agencies"})
+# the last words of a field unit's name: "New York Field Office", "Miami Field Division"
+FIELD_UNITS = ("field office", "field division", "resident agency", "resident office")
 # a possessive after these words is part of the name ("U.S. Attorney's Office")
 POSSESSIVE_KEEP = frozenset("""attorney attorneys prosecutor prosecutors general sheriff
 marshal marshals inspector controller commissioner people children""".split())
@@ -134,14 +139,6 @@ def is_generic(words: Sequence[str]) -> bool:
 PLACE_BEFORE_OF = frozenset("""district state commonwealth county city province territory
 municipality borough parish""".split())
 # U.S. states (and regions) that share a word with a country: "Georgia", "New Jersey"
-US_STATES = frozenset("""alabama alaska arizona arkansas california colorado connecticut
-delaware florida georgia hawaii idaho illinois indiana iowa kansas kentucky louisiana maine
-maryland massachusetts michigan minnesota mississippi missouri montana nebraska nevada
-ohio oklahoma oregon pennsylvania tennessee texas utah vermont virginia washington
-wisconsin wyoming""".split()) | frozenset({
-    "new hampshire", "new jersey", "new mexico", "new york", "north carolina",
-    "north dakota", "rhode island", "south carolina", "south dakota", "west virginia",
-    "south jersey", "north jersey", "district of columbia", "puerto rico"})
 # "a Georgia man", "Georgia-based": a U.S. state used as an adjective
 STATE_NOUNS = frozenset("""man woman men women resident residents couple native natives
 teen teenager boy girl based business businesses company companies firm doctor physician
@@ -199,9 +196,13 @@ def no_break_in_parentheses(doc: Doc) -> Doc:
     """No sentence starts inside a parenthesis or at its closing bracket. A name glossed
     in its own script ("Bulgaria's General Directorate Combating Organized Crime (Главна
     дирекция ...), France's National Police ...") otherwise makes the parser end the
-    sentence mid-list, and the rest of the list loses the words that said what it did."""
+    sentence mid-list, and the rest of the list loses the words that said what it did.
+    Nor does one start after a possessive ("U.S. Immigration and Customs Enforcement
+    (ICE)’s | Homeland Security Investigations (HSI); U.S. Customs and ...")."""
     opened: int | None = None
     for token in doc:
+        if token.tag_ == "POS" and token.i + 1 < len(doc) and "\n" not in token.whitespace_:
+            doc[token.i + 1].is_sent_start = False
         if token.text == "(":
             opened = token.i
         elif token.text == ")" and opened is not None:
@@ -880,6 +881,8 @@ class Resolver:
             if len(core_words) == 1 and core_words[0] in AGENCY_HEADS:
                 if code is None:
                     return None
+            if core_words[-1] in COLLECTIVE_HEADS and doc[c.end - 1].tag_ in ("NNS", "NNPS"):
+                return None     # "Upper Arlington and Colombus, Ohio Police Departments"
             parent_key = parent_kind = None
             country = code
             pc = c.extra.get("parent_cand")
@@ -889,10 +892,15 @@ class Resolver:
             # a known agency at the start of the name is its parent ("FBI Atlanta Field Office")
             inner = [k for k in chosen_kb.get(c.start, ()) if k.end < c.end
                      and k.kind == "agency"]
-            if inner:
-                p = kb.by_id.get(inner[0].kb_id)
+            # or the known agency before it in a title's apposition ("Assistant
+            # Director-in-Charge, FBI, New York Field Office")
+            apposed = [k for k in chosen_kb_end.get(c.start - 1, ()) if k.kind == "agency"] \
+                if c.start >= 2 and doc[c.start - 1].text == "," \
+                and fold(span.text).endswith(FIELD_UNITS) else []
+            if inner or apposed:
+                p = kb.by_id.get((inner or apposed)[0].kb_id)
                 if p is not None:
-                    core = doc[inner[0].end:c.end].text
+                    core = doc[inner[0].end:c.end].text if inner else span.text
                     # "IRS - Criminal Investigation Cyber Crimes Unit": the unit under
                     # another of its parent's names ("IRS Criminal Investigation ...")
                     for written in (p.name, *p.aliases):
@@ -909,6 +917,8 @@ class Resolver:
                 elif owner_res.kind == "agency":
                     parent_key, parent_kind = owner_res.key, "agency"
                     country = country or owner_res.country
+            if country is None and self._state_named(core):
+                country = "USA"         # "Missouri Department of Revenue"
             key = "|".join([code or "", parent_key or "", fold(core)])
             name = re.sub(r"\s+", " ", span.text.strip())
             if pc is not None:              # "Financial Crimes Division of DIJIN"
@@ -1060,7 +1070,7 @@ class Resolver:
         owners = [o for o in chosen_kb_end.get(k, ()) if o.kind == "agency" and o.kb_id
                   and o.start < k and "\n" not in doc[o.start:c.start].text]
         if not owners:
-            owners = self._title_owner(doc, c, chosen_kb_start)
+            owners = self._title_owner(doc, c, chosen_kb_start, chosen_kb_end)
         if not owners:
             return None
         owner = owners[0]
@@ -1079,15 +1089,19 @@ class Resolver:
         return owner
 
     @staticmethod
-    def _title_owner(doc: Doc, c: _Cand,
-                     chosen_kb_start: dict[int, list[_Cand]]) -> list[_Cand]:
+    def _title_owner(doc: Doc, c: _Cand, chosen_kb_start: dict[int, list[_Cand]],
+                     chosen_kb_end: dict[int, list[_Cand]]) -> list[_Cand]:
         """"Special Agent in Charge, Washington Field Office, U.S. Secret Service": the
-        agency after the unit in a title's apposition."""
+        agency after the unit in a title's apposition. Not when the word before the comma
+        ends an agency's name ("the Social Security Administration Office of Inspector
+        General, the Bureau of Diplomatic Security, Homeland Security Investigations" is a
+        list)."""
         before = c.start - 1
         if before >= 0 and doc[before].lower_ == "the":
             before -= 1
         if before < 1 or doc[before].text != "," \
-                or doc[before - 1].lower_ not in PERSON_TITLES | {"charge"}:
+                or doc[before - 1].lower_ not in PERSON_TITLES | {"charge"} \
+                or any(k.kind == "agency" for k in chosen_kb_end.get(before, ())):
             return []
         after = c.end
         if after + 1 >= len(doc) or doc[after].text != ",":
@@ -1160,6 +1174,12 @@ class Resolver:
             if any(fold(w) in US_STATES and not self.kb.country_code(w) for w in words):
                 return True
         return False
+
+    def _state_named(self, name: str) -> bool:
+        """"Missouri Department of Revenue", "New York State Police": a name that begins
+        with a U.S. state that is no country's name (not "Georgia")."""
+        state = starts_with_us_state(fold(name))
+        return state is not None and not self.kb.country_code(state)
 
     @staticmethod
     def _ent_at(doc: Doc, i: int) -> Span | None:

@@ -7,7 +7,8 @@ process shares one ``KnowledgeBase``.
 Surface forms are compared after ``normalize()``: casefold, one style of quotes,
 apostrophes and dashes, collapsed whitespace, no leading "the", no possessive
 "'s", no trailing acronym in brackets ("Federal Bureau of Investigation (FBI)"), one
-spelling for "cyber crime"/"cybercrime" and British/American words ("centre"/"center").
+spelling for "cyber crime"/"cybercrime" and British/American words ("centre"/"center"),
+and "Office of the Inspector General" is "Office of Inspector General".
 Acronyms (2-6 capitals or digits, e.g. "FBI", "US", "EC3") are compared exactly, so
 the country "US" is not the pronoun "us".
 """
@@ -92,6 +93,7 @@ _SPELLINGS = [
     ("Counterterrorism", "Counter-Terrorism"), ("Anti-Corruption", "Anticorruption"),
     ("Organized", "Organised"), ("Center", "Centre"), ("Defense", "Defence"),
     ("Programme", "Program"),
+    ("Office of the Inspector General", "Office of Inspector General"),
 ]
 _ACRONYM = re.compile(r"^(?=(?:.*[A-Z]){2})[A-Z0-9]{2,6}$")
 _EDGE_PUNCT = " \t\n\"'[]{},;:"
@@ -126,6 +128,7 @@ def normalize(surface: str) -> str:
     text = text.replace(" & ", " and ").casefold()
     text = _JOINED_PREFIX.sub(r"\1", text)       # "cyber crime", "cyber-crime" = "cybercrime"
     text = _BRITISH.sub(lambda m: _AMERICAN[m.group(0)], text)   # "centre" = "center"
+    text = text.replace("office of the inspector general", "office of inspector general")
     if text.startswith("the "):
         text = text[4:]
     return _strip_edges(_SPACES.sub(" ", text))
@@ -141,6 +144,27 @@ def _key(surface: str) -> tuple[bool, str]:
     if is_acronym(stripped):
         return True, stripped
     return False, normalize(surface)
+
+
+# the states of the United States (and D.C., Puerto Rico), casefolded
+US_STATES = frozenset("""alabama alaska arizona arkansas california colorado connecticut
+delaware florida georgia hawaii idaho illinois indiana iowa kansas kentucky louisiana maine
+maryland massachusetts michigan minnesota mississippi missouri montana nebraska nevada
+ohio oklahoma oregon pennsylvania tennessee texas utah vermont virginia washington
+wisconsin wyoming""".split()) | frozenset({
+    "new hampshire", "new jersey", "new mexico", "new york", "north carolina",
+    "north dakota", "rhode island", "south carolina", "south dakota", "west virginia",
+    "south jersey", "north jersey", "district of columbia", "puerto rico"})
+
+
+def starts_with_us_state(folded: str) -> str | None:
+    """The U.S. state a casefolded name begins with, when more words follow it
+    ("missouri department of revenue" -> "missouri"), else None."""
+    words = folded.split()
+    for n in (3, 2, 1):
+        if len(words) > n and " ".join(words[:n]) in US_STATES:
+            return " ".join(words[:n])
+    return None
 
 
 # --------------------------------------------------------------------------- reading files
@@ -495,6 +519,19 @@ def _core_forms(core: str) -> list[str]:
     return list(dict.fromkeys(forms))
 
 
+_USAO_NAME = "U.S. Attorney's Office for the "
+
+
+def _office_head_titles(row: dict[str, str]) -> tuple[str, ...]:
+    """"The United States Attorney for the Southern District of New York, Jay Clayton":
+    the title of a U.S. Attorney's Office's head names the office, as the gold files
+    name it, and the office is who thanks or praises when its head does."""
+    if row["parent"] != "usa-doj-usao" or not row["name"].startswith(_USAO_NAME):
+        return ()
+    district = row["name"][len(_USAO_NAME):]
+    return (f"U.S. Attorney for the {district}", f"United States Attorney for the {district}")
+
+
 def _validate_country(value: str, countries: dict[str, Country], where: str) -> str | None:
     if not value:
         return None
@@ -556,7 +593,8 @@ def _build(path: Path) -> KnowledgeBase:
                                      f"(one of {', '.join(sorted(AGENCY_CATEGORIES))})")
         add(KbEntry(row["id"], row["name"], "agency",
                     _validate_country(row["country"], countries, where), row["parent"] or None,
-                    row["category"], _split(row["aliases"])), where)
+                    row["category"], (*_split(row["aliases"]), *_office_head_titles(row))),
+            where)
 
     for line, row in _rows(path / "organizations.csv", ORGANIZATION_FILE_COLUMNS):
         where = f"organizations.csv line {line}"

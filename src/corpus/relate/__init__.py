@@ -463,8 +463,11 @@ def _document_context(doc, by_sentence, mentions, entities) -> DocContext:
                     for e in a.entity_ids:
                         if e != home and entities[e].kind == "country" and e not in sources:
                             sources.append(e)
-    if not lead:
-        lead = _member_agencies(doc, by_sentence, entities, home_code)
+    # the members of the team or initiative behind the case led it too, whether or not
+    # a clause also names who investigated ("This case was investigated by the FBI Dallas
+    # Field Office ... Operation DisrupTor was a collaborative initiative across JCODE
+    # members, including ...; U.S. Customs and Border Protection (CBP); ...")
+    lead = list(dict.fromkeys(lead + _member_agencies(doc, by_sentence, entities, home_code)))
     ctx.lead = tuple(lead)
     ctx.extradition_sources = tuple(sources)
     return ctx
@@ -479,7 +482,7 @@ _FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
 
 def _member_agencies(doc, by_sentence, entities, home_code: str | None) -> list[str]:
     """The home agencies a release lists as the members of the team or initiative behind
-    its case, when no clause names who investigated: they led it together."""
+    its case: they led it together."""
     if not home_code:
         return []
     for sent in doc.sents:
@@ -507,9 +510,10 @@ def _named_after(sent, head, index: Mapping[int, fr.Actor]) -> list[fr.Actor]:
     out: list[fr.Actor] = []
     for tok in sent[head.i - sent.start + 1:]:
         actor = index.get(tok.i)
-        if actor is None and tok.tag_ in _FINITE and (tok.dep_ == "ROOT" or any(
-                c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)):
-            break                          # a clause; not "am" in "Frankfurt am Main"
+        if actor is None and tok.tag_ in _FINITE and tok.lower_ not in ("'s", "’s") \
+                and (tok.dep_ == "ROOT" or any(c.dep_ in ("nsubj", "nsubjpass")
+                                               for c in tok.children)):
+            break       # a clause; not "am" in "Frankfurt am Main", not "(ICE)’s HSI"
         if actor is not None and actor not in out:
             out.append(actor)
     return out
@@ -1105,19 +1109,29 @@ class _SentenceReader:
     def read_involve(self, verb) -> None:
         """The actors a case involved, or its listed partners, with its lead agencies."""
         lead = self.lead_partners([], len(self.ctx.lead))
-        if not lead:
+        roster = _partner_roster(verb)
+        if not lead and not roster:
             return
-        lead_ids = {e for a in lead for e in a.entity_ids}
         # "involved numerous foreign agencies, including A, B ... as well as agencies from
         # C, D and E": the list after "including" is read on the words, where the parser
         # loses its tail
         including = next((t for t in verb.subtree if t.lower_ == "including"), None)
         listed = _named_after(self.sent, including, self.index) if including is not None else []
-        partners = [a for a in self.actors if not a.resolved and a.root > verb.i
-                    and not set(a.entity_ids) & lead_ids and a.kinds != ("organization",)
-                    and self.ctx.home not in a.entity_ids
-                    and not self._nationality(a) and not self._modifies_actor(a)
-                    and (self._under(a, verb) or a in listed)]
+        if roster:                  # a semicolon roster the parser breaks apart
+            listed = _named_after(self.sent, verb, self.index)
+        named = [a for a in self.actors if not a.resolved and a.root > verb.i
+                 and a.kinds != ("organization",) and self.ctx.home not in a.entity_ids
+                 and not self._nationality(a) and not self._modifies_actor(a)
+                 and (self._under(a, verb) or a in listed)]
+        if roster:
+            # "Principal partners in Operation PowerOFF include EUROPOL; the United States
+            # Attorney's Office for the District of Alaska; ... FBI's Anchorage and Los
+            # Angeles field offices; ... Germany's Bundeskriminalamt": the home members of
+            # the roster worked with each member abroad
+            lead = lead + [a for a in named if not self._foreign(a) and a not in lead]
+            named = [a for a in named if self._foreign(a)]
+        lead_ids = {e for a in lead for e in a.entity_ids}
+        partners = [a for a in named if not set(a.entity_ids) & lead_ids]
         self.add_each(lead, partners, self.type_from_context("joint_operation"), verb)
 
     def add_each(self, leads, partners, rtype, trigger) -> None:
@@ -1478,7 +1492,7 @@ def _reports_partners(verb) -> bool:
         subjects = [c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass")]
     for subj in subjects:
         word = subj.lemma_.lower()
-        if word in lx.CASE_NOUNS:
+        if word in lx.CASE_NOUNS or _partner_roster(verb):
             return True
         if word in ("agency", "organization", "partner", "authority") and any(
                 c.dep_ in ("acl", "relcl") and fr.lemma(c) in lx.PARTNERING_VERBS
@@ -1489,6 +1503,19 @@ def _reports_partners(verb) -> bool:
                 for c in subj.children):
             return True                    # "The nations comprising the coalition include"
     return False
+
+
+_ROSTER_ADJECTIVES = frozenset({"principal", "key", "main", "primary", "core"})
+
+
+def _partner_roster(verb) -> bool:
+    """"Principal partners in Operation PowerOFF include A; B; C", "Participants in the
+    operation include ...": the verb lists the members of an operation, home and abroad."""
+    return fr.lemma(verb) == "include" and any(
+        c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in ("partner", "participant")
+        and any(d.dep_ == "amod" and d.lower_ in _ROSTER_ADJECTIVES
+                or d.dep_ == "prep" and d.lower_ == "in" for d in c.children)
+        for c in verb.children)
 
 
 def _in_the_case(verb) -> bool:

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Callable, Iterator, Mapping, Sequence
 
+from corpus.knowledge import starts_with_us_state
 from corpus.records import Entity
 from corpus.relate import frames as fr
 
@@ -208,7 +209,8 @@ def candidates(doc, by_sentence: Mapping[int, Sequence[fr.Actor]], *, home_code:
             counts[e] = counts.get(e, 0) + 1
     home = [e for e in counts if entities[e].kind == "agency" and entities[e].country == home_code
             and entities[e].kb_id not in FUNDING_PROGRAMS
-            and not (entities[e].kb_id in GENERIC_OFFICES and _plural_only(doc, by_sentence, e))]
+            and not (entities[e].kb_id in GENERIC_OFFICES and _plural_only(doc, by_sentence, e))
+            and not (_state_body(entities[e]) and e not in lead)]
     foreign = [e for e in counts if _is_foreign(entities[e], home_code, international)]
     if not home or not foreign:
         return []
@@ -222,6 +224,8 @@ def candidates(doc, by_sentence: Mapping[int, Sequence[fr.Actor]], *, home_code:
             paired_with.setdefault(b, set()).add(a)
     lists = _list_mates(doc, by_sentence)
     near, near_crime = _near_heads(doc, by_sentence)
+    # what governs a foreign body's names, a list's members taking the list's head
+    helped, _ = _near_heads(doc, by_sentence, free_conj=True)
     over = _subject_links(doc, by_sentence)
     paired_countries = {h: {entities[o].country for o in paired_with.get(h, ())
                             if o in foreign and entities[o].country} for h in home}
@@ -230,6 +234,8 @@ def candidates(doc, by_sentence: Mapping[int, Sequence[fr.Actor]], *, home_code:
         f_sents = [s for s in sentences if f in s.ids]
         cue_sents = [s for s in f_sents if s.words & (CUE_WORDS | THANK_WORDS)]
         kind = entities[f].kind
+        if kind == "country" and _placed_only(doc, by_sentence, f):
+            continue                 # "In Jordan, ICITAP carries out this mission ..."
         modifier_only = float(_modifier_only(doc, by_sentence, f))
         for h in home:
             if frozenset((h, f)) in paired or not acceptable(h, f):
@@ -265,8 +271,8 @@ def candidates(doc, by_sentence: Mapping[int, Sequence[fr.Actor]], *, home_code:
                 "f_mentions_log": math.log1p(len(f_sents)),
                 "h_in_cue_sentence_of_f": float(any(h in s.ids for s in cue_sents)),
                 "h_subject_somewhere": float(any(h in s.subjects for s in sentences)),
-                "f_near_help": float(bool(near.get(f, set()) & HELP_HEADS)),
-                "f_near_thank": float(bool(near.get(f, set()) & THANK_WORDS)),
+                "f_near_help": float(bool(helped.get(f, set()) & HELP_HEADS)),
+                "f_near_thank": float(bool(helped.get(f, set()) & THANK_WORDS)),
                 "f_near_crime": float(bool(near_crime.get(f, set()) & CRIME_HEADS)),
                 "f_security_service": float(f in security_services),
                 "h_subject_over_f": float((h, f) in over),
@@ -295,6 +301,14 @@ def candidates(doc, by_sentence: Mapping[int, Sequence[fr.Actor]], *, home_code:
     if _TRACE is not None:
         _TRACE.extend((doc_id, c.home, c.foreign, c.features) for c in out)
     return out
+
+
+def _state_body(entity: Entity) -> bool:
+    """A body of one of the U.S. states ("New York National Guard", "Ohio Police
+    Departments", "Missouri Department of Revenue"). It helps the federal case at home; the
+    gold ties it to the partners abroad only when it led the case."""
+    return entity.country == "USA" and starts_with_us_state(
+        " ".join(entity.name.casefold().replace(".", "").split())) is not None
 
 
 def _plural_only(doc, by_sentence: Mapping[int, Sequence[fr.Actor]], entity: str) -> bool:
@@ -437,9 +451,11 @@ def _list_mates(doc, by_sentence: Mapping[int, Sequence[fr.Actor]]) -> dict[str,
 
 
 def _near_heads(doc, by_sentence: Mapping[int, Sequence[fr.Actor]], hops: int = 5,
-                close: int = 3) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+                close: int = 3, free_conj: bool = False,
+                ) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
     """entity id -> the lemmas of the words that govern its names within ``hops``
-    dependency steps ("with the assistance of X": assistance, with), and within ``close``
+    dependency steps ("with the assistance of X": assistance, with; with ``free_conj``
+    the members of a list are one step from its head), and within ``close``
     steps (a word of the crime must govern a name closely), from one walk up the tree."""
     near: dict[str, set[str]] = {}
     closer: dict[str, set[str]] = {}
@@ -453,11 +469,18 @@ def _near_heads(doc, by_sentence: Mapping[int, Sequence[fr.Actor]], hops: int = 
             if _placed(tok):
                 continue                     # "coordinated from The Hague, Netherlands"
             for step in range(1, hops + 1):
+                while free_conj and tok.dep_ == "conj" and tok.head.i != tok.i:
+                    tok = tok.head       # a list's members share its head: no step
                 if tok.head.i == tok.i:
                     break
                 tok = tok.head
                 words.add(fr.lemma(tok))
                 words.add(tok.lower_)
+                if _borrows_verb(tok):
+                    # "OIA provided critical assistance, as did ... authorities in France":
+                    # the clause of "did" says what its head clause says
+                    words.update(fr.lemma(t) for t in (tok.head, *tok.head.children)
+                                 if t.i == tok.head.i or t.dep_ == "dobj")
                 if tok.lower_ in ("with", "alongside", "along") and (
                         fr.lemma(tok.head) in _JOINT_HOSTS):
                     words.add("with-joint")  # "a coordinated action with X", "worked with X"
@@ -469,6 +492,12 @@ def _near_heads(doc, by_sentence: Mapping[int, Sequence[fr.Actor]], hops: int = 
                 near.setdefault(e, set()).update(words)
                 closer.setdefault(e, set()).update(first)
     return near, closer
+
+
+def _borrows_verb(tok) -> bool:
+    """"as did", "as have": a clause that repeats its head clause's verb by "do"/"have"."""
+    return (fr.lemma(tok) in ("do", "have") and tok.dep_ == "advcl" and tok.head.i != tok.i
+            and any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children))
 
 
 _PLACE_PREPS = frozenset({"in", "from", "at", "to", "into", "across", "throughout", "within"})
@@ -526,6 +555,14 @@ def _subject_links(doc, by_sentence: Mapping[int, Sequence[fr.Actor]],
                         links.update((x, y) for x in a.entity_ids for y in b.entity_ids)
                         break
     return links
+
+
+def _placed_only(doc, by_sentence: Mapping[int, Sequence[fr.Actor]], entity_id: str) -> bool:
+    """True when every name of ``entity_id`` is the place of a verb ("In Jordan, ICITAP
+    carries out this mission", "arrested in Spain"): a scene, never a partner."""
+    roots = [doc[a.root] for actors in by_sentence.values() for a in actors
+             if entity_id in a.entity_ids and not a.resolved and a.root >= 0]
+    return bool(roots) and all(_placed(t) for t in roots)
 
 
 def _modifier_only(doc, by_sentence: Mapping[int, Sequence[fr.Actor]], entity_id: str) -> bool:
