@@ -197,8 +197,9 @@ def no_break_in_parentheses(doc: Doc) -> Doc:
     in its own script ("Bulgaria's General Directorate Combating Organized Crime (Главна
     дирекция ...), France's National Police ...") otherwise makes the parser end the
     sentence mid-list, and the rest of the list loses the words that said what it did.
-    Nor does one start after a possessive ("U.S. Immigration and Customs Enforcement
-    (ICE)’s | Homeland Security Investigations (HSI); U.S. Customs and ...")."""
+    Nor does one start right after the parenthesis, unless it ends a sentence itself, or
+    after a possessive ("U.S. Immigration and Customs Enforcement (ICE)’s | Homeland
+    Security Investigations (HSI); U.S. Customs and ...")."""
     opened: int | None = None
     for token in doc:
         if token.tag_ == "POS" and token.i + 1 < len(doc) and "\n" not in token.whitespace_:
@@ -209,6 +210,10 @@ def no_break_in_parentheses(doc: Doc) -> Doc:
             if token.i - opened <= PAREN_MAX_TOKENS:
                 for inner in doc[opened + 1:token.i + 1]:
                     inner.is_sent_start = False
+                if token.i + 1 < len(doc) and "\n" not in token.whitespace_ \
+                        and doc[token.i - 1].text not in (".", "!", "?"):
+                    # "Homeland Security Investigations (“HSI”) | Chicago-O’Hare, the ..."
+                    doc[token.i + 1].is_sent_start = False
             opened = None
     return doc
 

@@ -428,9 +428,11 @@ def _document_context(doc, by_sentence, mentions, entities) -> DocContext:
         index = _token_index(actors)
         for tok in sent:
             word = fr.lemma(tok)
-            if not lead and home_code and word == "work" and any(
-                    c.dep_ == "amod" and c.lower_ == "investigative" for c in tok.children):
-                # "Mr. Roos praised the investigative work of IRS-CI and the FBI"
+            if not lead and home_code and word in ("work", "effort") and any(
+                    c.dep_ == "amod" and c.lower_ in ("investigative", "joint")
+                    for c in tok.children):
+                # "Mr. Roos praised the investigative work of IRS-CI and the FBI", "Mr.
+                # Williams praised the outstanding joint efforts of the FBI, ..."
                 lead = next((_listed_after(sent, of, actors, entities, home_code)
                              for of in tok.children if of.dep_ == "prep" and of.lower_ == "of"),
                             [])
