@@ -1455,3 +1455,46 @@ def test_a_states_bodies_that_helped_at_home_are_not_paired_abroad(settings):
              and any(by_id[e].country not in ("USA", None) for e in (r.source_id, r.target_id))]
     assert not state, state
     assert any("FRA" in pair for pair in tied), tied      # the authorities abroad are paired
+
+
+CLARK = (
+    "In addition to his prison sentence, CLARK, 61, a citizen of Canada, was sentenced to three "
+    "years of supervised release and ordered to forfeit $1,606,150.\n\n"
+    "Mr. Williams praised the outstanding joint efforts of the Federal Bureau of Investigation, "
+    "the Internal Revenue Service - Criminal Investigation’s New York Field Office, Homeland "
+    "Security Investigations (“HSI”) Chicago-O’Hare, the Drug Enforcement Administration’s New "
+    "York Field Division, and the New York City Police Department. Mr. Williams also thanked "
+    "the HSI Attaché Bangkok, the Royal Thai Police, and the U.S. Department of Justice’s "
+    "Office of International Affairs for their support and assistance.")
+
+
+def test_the_agencies_whose_joint_efforts_are_praised_lead(nlp):
+    """justice.gov (S.D.N.Y.), Silk Road adviser Clark sentenced: "praised the outstanding
+    joint efforts of the FBI, IRS-CI's New York Field Office, HSI ("HSI") Chicago-O'Hare, the
+    DEA's New York Field Division, and the NYPD" names the agencies that led the case, all
+    five: the parser had started a sentence after "(“HSI”)", cutting the DEA and the NYPD
+    off the list."""
+    from corpus.relate import _document_context, _actors_by_sentence
+
+    doc = nlp(CLARK)
+    ents = {"usa-fbi": Entity("usa-fbi", "Federal Bureau of Investigation", "agency", "USA",
+                              [], None, "usa-fbi"),
+            "usa-irsci": Entity("usa-irsci", "IRS Criminal Investigation", "agency", "USA",
+                                [], None, "usa-irsci"),
+            "usa-hsi": Entity("usa-hsi", "Homeland Security Investigations", "agency", "USA",
+                              [], None, "usa-hsi"),
+            "usa-dea": Entity("usa-dea", "Drug Enforcement Administration", "agency", "USA",
+                              [], None, "usa-dea"),
+            "usa-nypd": Entity("usa-nypd", "New York City Police Department", "agency", "USA",
+                               [], None, "usa-nypd")}
+    surfaces = {"usa-fbi": "Federal Bureau of Investigation",
+                "usa-irsci": "Internal Revenue Service - Criminal Investigation",
+                "usa-hsi": "Homeland Security Investigations",
+                "usa-dea": "Drug Enforcement Administration",
+                "usa-nypd": "New York City Police Department"}
+    mentions = []
+    for eid, surface in surfaces.items():
+        start = CLARK.index(surface)
+        mentions.append(Mention("d", eid, "agency", surface, start, start + len(surface)))
+    ctx = _document_context(doc, _actors_by_sentence(doc, mentions, ents), mentions, ents)
+    assert set(ctx.lead) == set(surfaces), ctx.lead
