@@ -30,15 +30,21 @@ def shingles(text: str, n: int = 8) -> set[str]:
     return {" ".join(words[i:i + n]) for i in range(max(0, len(words) - n + 1))}
 
 
+def load_records(dev: Path = DEV) -> dict[str, dict]:
+    """The development corpus's records by URL, the first of each URL."""
+    records: dict[str, dict] = {}
+    with dev.open(encoding="utf-8") as fh:
+        for line in fh:
+            r = json.loads(line)
+            records.setdefault(r["url"], r)
+    return records
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--from", dest="start", type=int, default=0)
     args = parser.parse_args()
-    records: dict[str, dict] = {}
-    with DEV.open(encoding="utf-8") as fh:
-        for line in fh:
-            r = json.loads(line)
-            records.setdefault(r["url"], r)
+    records = load_records()
     gold_files = [REPO.parent / "shared" / "gold" / "dev_gold.json",
                   *sorted((REPO / "data" / "gold").glob("*_gold.json"))]
     gold = {u for p in gold_files if p.name not in DRAWN_FROM_IT

@@ -20,6 +20,8 @@ import random
 import re
 from pathlib import Path
 
+from covered_pool import load_records, shingles
+
 from corpus.knowledge import load_kb
 
 REPO = Path(__file__).resolve().parents[1]
@@ -28,11 +30,6 @@ DRAWN_FROM_IT = ("dev16_gold.json", "holdout13_kept.txt", "holdout13_skips.txt",
                  "holdout14_gold.json", "holdout14_kept.txt", "holdout14_skips.txt")
 HELP = re.compile(r"assist|cooperat|partner|thank|extradit|joint|coordinat|collaborat|support",
                   re.IGNORECASE)
-
-
-def shingles(text: str, n: int = 8) -> set[str]:
-    words = re.findall(r"\w+", text.lower())
-    return {" ".join(words[i:i + n]) for i in range(max(0, len(words) - n + 1))}
 
 
 def foreign_country_pattern() -> re.Pattern:
@@ -47,11 +44,7 @@ def foreign_country_pattern() -> re.Pattern:
 
 
 def pool(dev: Path = DEV) -> list[tuple[str, str]]:
-    records: dict[str, dict] = {}
-    with dev.open(encoding="utf-8") as fh:
-        for line in fh:
-            r = json.loads(line)
-            records.setdefault(r["url"], r)
+    records = load_records(dev)
     gold_files = [REPO.parent / "shared" / "gold" / "dev_gold.json",
                   REPO / "tests" / "relate_extra_gold.json",
                   *sorted((REPO / "data" / "gold").glob("*_gold.json"))]
