@@ -32,8 +32,8 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from corpus.config import Settings
-from corpus.knowledge import US_STATES, starts_with_us_state
 from corpus.dates import DATES_VERSION, find_dates
+from corpus.knowledge import US_STATES, starts_with_us_state
 from corpus.records import (DateMention, Entity, Extraction, Mention, Rejection, canonical_name,
                             stable_id)
 
@@ -138,7 +138,6 @@ def is_generic(words: Sequence[str]) -> bool:
 # "District of Columbia Cyber Crime Unit": a place word before "of" keeps the name whole
 PLACE_BEFORE_OF = frozenset("""district state commonwealth county city province territory
 municipality borough parish""".split())
-# U.S. states (and regions) that share a word with a country: "Georgia", "New Jersey"
 # "a Georgia man", "Georgia-based": a U.S. state used as an adjective
 STATE_NOUNS = frozenset("""man woman men women resident residents couple native natives
 teen teenager boy girl based business businesses company companies firm doctor physician

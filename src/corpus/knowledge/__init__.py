@@ -146,7 +146,8 @@ def _key(surface: str) -> tuple[bool, str]:
     return False, normalize(surface)
 
 
-# the states of the United States (and D.C., Puerto Rico), casefolded
+# the states of the United States (and D.C., Puerto Rico, "South Jersey"), casefolded; some
+# share a name or a word with a country ("Georgia", "New Jersey")
 US_STATES = frozenset("""alabama alaska arizona arkansas california colorado connecticut
 delaware florida georgia hawaii idaho illinois indiana iowa kansas kentucky louisiana maine
 maryland massachusetts michigan minnesota mississippi missouri montana nebraska nevada

@@ -1492,9 +1492,11 @@ def _reports_partners(verb) -> bool:
     subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
     if not subjects and verb.dep_ == "conj":
         subjects = [c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if _partner_roster(verb):
+        return True
     for subj in subjects:
         word = subj.lemma_.lower()
-        if word in lx.CASE_NOUNS or _partner_roster(verb):
+        if word in lx.CASE_NOUNS:
             return True
         if word in ("agency", "organization", "partner", "authority") and any(
                 c.dep_ in ("acl", "relcl") and fr.lemma(c) in lx.PARTNERING_VERBS
