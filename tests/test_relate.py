@@ -1470,33 +1470,33 @@ CLARK = (
     "Office of International Affairs for their support and assistance.")
 
 
+def _leads(nlp, text: str, agencies: dict[str, tuple[str, str]]) -> set[str]:
+    """The lead agencies the document context finds in ``text``; ``agencies`` maps a US
+    agency's id to (its name, its surface in the text)."""
+    from corpus.relate import _actors_by_sentence, _document_context
+
+    doc = nlp(text)
+    ents = {eid: Entity(eid, name, "agency", "USA", [], None, eid)
+            for eid, (name, _) in agencies.items()}
+    mentions = []
+    for eid, (_, surface) in agencies.items():
+        start = text.index(surface)
+        mentions.append(Mention("d", eid, "agency", surface, start, start + len(surface)))
+    ctx = _document_context(doc, _actors_by_sentence(doc, mentions, ents), mentions, ents)
+    return set(ctx.lead)
+
+
 def test_the_agencies_whose_joint_efforts_are_praised_lead(nlp):
     """justice.gov (S.D.N.Y.), Silk Road adviser Clark sentenced: "praised the outstanding
     joint efforts of the FBI, IRS-CI's New York Field Office, HSI ("HSI") Chicago-O'Hare, the
     DEA's New York Field Division, and the NYPD" names the agencies that led the case, all
     five: the parser had started a sentence after "(“HSI”)", cutting the DEA and the NYPD
     off the list."""
-    from corpus.relate import _document_context, _actors_by_sentence
-
-    doc = nlp(CLARK)
-    ents = {"usa-fbi": Entity("usa-fbi", "Federal Bureau of Investigation", "agency", "USA",
-                              [], None, "usa-fbi"),
-            "usa-irsci": Entity("usa-irsci", "IRS Criminal Investigation", "agency", "USA",
-                                [], None, "usa-irsci"),
-            "usa-hsi": Entity("usa-hsi", "Homeland Security Investigations", "agency", "USA",
-                              [], None, "usa-hsi"),
-            "usa-dea": Entity("usa-dea", "Drug Enforcement Administration", "agency", "USA",
-                              [], None, "usa-dea"),
-            "usa-nypd": Entity("usa-nypd", "New York City Police Department", "agency", "USA",
-                               [], None, "usa-nypd")}
-    surfaces = {"usa-fbi": "Federal Bureau of Investigation",
-                "usa-irsci": "Internal Revenue Service - Criminal Investigation",
-                "usa-hsi": "Homeland Security Investigations",
-                "usa-dea": "Drug Enforcement Administration",
-                "usa-nypd": "New York City Police Department"}
-    mentions = []
-    for eid, surface in surfaces.items():
-        start = CLARK.index(surface)
-        mentions.append(Mention("d", eid, "agency", surface, start, start + len(surface)))
-    ctx = _document_context(doc, _actors_by_sentence(doc, mentions, ents), mentions, ents)
-    assert set(ctx.lead) == set(surfaces), ctx.lead
+    agencies = {
+        "usa-fbi": ("Federal Bureau of Investigation", "Federal Bureau of Investigation"),
+        "usa-irsci": ("IRS Criminal Investigation",
+                      "Internal Revenue Service - Criminal Investigation"),
+        "usa-hsi": ("Homeland Security Investigations", "Homeland Security Investigations"),
+        "usa-dea": ("Drug Enforcement Administration", "Drug Enforcement Administration"),
+        "usa-nypd": ("New York City Police Department", "New York City Police Department")}
+    assert _leads(nlp, CLARK, agencies) == set(agencies)
