@@ -1,4 +1,4 @@
-"""The fixed order holdouts 13 and 14 were drawn in: releases no earlier draw had touched.
+"""The fixed order holdouts 13-15 were drawn in: releases no earlier draw had touched.
 
     python3 benchmarks/fresh_pool.py [--from 150]
 
@@ -9,7 +9,7 @@ log (``data/gold/selection/*.txt``) names, whose first 8,000 characters name a c
 other than the United States (the knowledge base's names, aliases and demonyms) and a word
 of help or cooperation, without near-copies of gold texts (a share of 8-word shingles of
 0.8 or more in one gold document); sorted by URL and shuffled with ``random.Random(2613)``.
-The files holdouts 13 and 14 added are left out of the exclusions, so the order can be
+The files holdouts 13-15 added are left out of the exclusions, so the order can be
 repeated (383 records). Many records of this pool are domestic cases; annotators skip them.
 """
 from __future__ import annotations
@@ -27,7 +27,8 @@ from corpus.knowledge import load_kb
 REPO = Path(__file__).resolve().parents[1]
 DEV = REPO.parent / "shared" / "corpus" / "press-releases" / "dev.jsonl"
 DRAWN_FROM_IT = ("dev16_gold.json", "holdout13_kept.txt", "holdout13_skips.txt",
-                 "holdout14_gold.json", "holdout14_kept.txt", "holdout14_skips.txt")
+                 "holdout14_gold.json", "holdout14_kept.txt", "holdout14_skips.txt",
+                 "holdout15_gold.json", "holdout15_kept.txt", "holdout15_skips.txt")
 HELP = re.compile(r"assist|cooperat|partner|thank|extradit|joint|coordinat|collaborat|support",
                   re.IGNORECASE)
 

@@ -1500,3 +1500,18 @@ def test_the_agencies_whose_joint_efforts_are_praised_lead(nlp):
         "usa-dea": ("Drug Enforcement Administration", "Drug Enforcement Administration"),
         "usa-nypd": ("New York City Police Department", "New York City Police Department")}
     assert _leads(nlp, CLARK, agencies) == set(agencies)
+
+
+def test_he_was_extradited_from_the_country_of_the_arrest_just_told(settings):
+    """justice.gov (W.D. Pa.), GozNym: "Nikolov was arrested at his residence in Varna,
+    Bulgaria, on September 8, 2016. He was extradited to the United States over the past
+    weekend": the sentence of the extradition names no source; the one before says where
+    he was arrested, so Bulgaria handed him over."""
+    text = ("Nikolov was arrested at his residence in Varna, Bulgaria, on September 8, 2016. He "
+            "was extradited to the United States over the past weekend, and made his initial "
+            "appearance in federal court in Western Pennsylvania today at 3:30 p.m.")
+    result, _ = _extracted_ties(settings, text, "Bulgarian Charged with GozNym Malware Attacks")
+    by_id = {e.entity_id: e for e in result.entities}
+    handed = [(by_id[r.source_id].kb_id, by_id[r.target_id].kb_id, r.directed)
+              for r in result.relations if r.type == "legal_assistance"]
+    assert handed == [("BGR", "USA", True)], handed

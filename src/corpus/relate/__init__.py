@@ -61,6 +61,8 @@ class DocContext:
     international: tuple[str, ...]     # international bodies named in the document
     order: list[tuple[int, str]]       # (start_char, entity_id) of every mention
     owner: str | None = None           # the agency the document is about, when clear
+    # sentence start -> the countries it says someone was arrested in
+    arrest_places: dict[int, tuple[str, ...]] = dataclasses.field(default_factory=dict)
 
 
 def find_relations(doc, mentions: Sequence[Mention], entities: Mapping[str, Entity], *,
@@ -426,6 +428,11 @@ def _document_context(doc, by_sentence, mentions, entities) -> DocContext:
         if not actors:
             continue
         index = _token_index(actors)
+        places = tuple(dict.fromkeys(
+            a.entity_ids[0] for a in actors if not a.resolved and a.kinds == ("country",)
+            and a.entity_ids[0] != home and _arrest_place(doc[a.root])))
+        if places:
+            ctx.arrest_places[sent.start] = places
         for tok in sent:
             word = fr.lemma(tok)
             if not lead and home_code and word in ("work", "effort") and any(
@@ -968,6 +975,15 @@ class _SentenceReader:
                 givers = [a for a in givers if _arrested_in(self.sent.doc[a.root])] or givers
             givers = givers if len({a.entity_ids for a in givers}) == 1 else \
                 self.extradition_partners(receivers)
+            if not givers and passive and any(
+                    c.dep_ == "nsubjpass" and c.lower_ in ("he", "she", "they")
+                    for c in verb.children) and self.sent.start > 0:
+                # "Nikolov was arrested at his residence in Varna, Bulgaria ... He was
+                # extradited to the United States": the country of the arrest just told
+                previous = self.sent.doc[self.sent.start - 1].sent.start
+                places = self.ctx.arrest_places.get(previous, ())
+                if len(places) == 1:
+                    givers = [fr.Actor(places, -1, frozenset(), resolved=True)]
             conf = CROSS
         if fr.lemma(verb) == "transfer" and not (roles.get(fr.FROM) and receivers) and not (
                 receivers and givers and all(a.kinds == ("country",) for a in givers + receivers)):
@@ -1477,6 +1493,21 @@ _HEADLINE_VERBS = ({"lead", "host", "hold", "conduct", "sign", "launch", "co-hos
                     "arrest", "dismantle", "seize", "disrupt"}
                    | set(lx.GIVE_VERBS) | lx.HAND_OVER_VERBS | set(lx.HELP_VERBS)
                    | set(lx.SHARE_VERBS)) - {"work", "thank", "engage", "contribute"}
+
+
+def _arrest_place(tok) -> bool:
+    """True when ``tok`` names where someone was arrested, detained or found: "arrested in
+    Poland", "arrested at his residence in Varna, Bulgaria"."""
+    while tok.dep_ in ("appos", "conj", "compound") and tok.head.i != tok.i:
+        tok = tok.head
+    for _ in range(2):
+        prep = tok.head
+        if tok.dep_ != "pobj" or prep.lower_ not in ("in", "at"):
+            return False
+        if fr.lemma(prep.head) in lx.ARREST_VERBS:
+            return True
+        tok = prep.head                  # "at his residence in Varna"
+    return False
 
 
 def _arrested_in(tok) -> bool:
