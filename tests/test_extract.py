@@ -516,3 +516,15 @@ def test_a_plural_office_name_is_several_bodies_not_one(settings):
     names = {e.name for e in extraction.entities}
     assert "Ohio Police Departments" not in names
     assert {"Drug Enforcement Administration", "Homeland Security Investigations"} <= names
+
+
+def test_a_field_office_after_its_agency_and_city_is_that_agencys(settings):
+    # justice.gov (D.D.C.), Bitfinex launderers plead guilty: "led by IRS-CI Washington,
+    # D.C. Field Office's Cyber Crimes Unit": the field office is IRS-CI's, so it acts as
+    # IRS-CI, not as a body of its own
+    text = ("The investigation was led by IRS-CI Washington, D.C. Field Office’s Cyber Crimes "
+            "Unit, FBI-Chicago, FBI’s Virtual Assets Unit (VAU), and HSI-New York.")
+    extraction = extract_batch([_doc("b", text)], settings)
+    found, entities = _by_text(extraction)
+    office = found[("b", "D.C. Field Office")]
+    assert (office.country, entities[office.parent_id].kb_id) == ("USA", "usa-irsci")

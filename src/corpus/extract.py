@@ -898,9 +898,8 @@ class Resolver:
                      and k.kind == "agency"]
             # or the known agency before it in a title's apposition ("Assistant
             # Director-in-Charge, FBI, New York Field Office")
-            apposed = [k for k in chosen_kb_end.get(c.start - 1, ()) if k.kind == "agency"] \
-                if c.start >= 2 and doc[c.start - 1].text == "," \
-                and fold(span.text).endswith(FIELD_UNITS) else []
+            apposed = self._apposed_owner(doc, c, chosen_kb_end) \
+                if fold(span.text).endswith(FIELD_UNITS) else []
             if inner or apposed:
                 p = kb.by_id.get((inner or apposed)[0].kb_id)
                 if p is not None:
@@ -1178,6 +1177,19 @@ class Resolver:
             if any(fold(w) in US_STATES and not self.kb.country_code(w) for w in words):
                 return True
         return False
+
+    @staticmethod
+    def _apposed_owner(doc: Doc, c: _Cand,
+                       chosen_kb_end: dict[int, list[_Cand]]) -> list[_Cand]:
+        """The known agency a field unit follows after a comma, in a title's apposition or
+        after the unit's city: "Assistant Director-in-Charge, FBI, New York Field Office",
+        "IRS-CI Washington, D.C. Field Office's Cyber Crimes Unit"."""
+        if c.start < 2 or doc[c.start - 1].text != ",":
+            return []
+        owners = [k for k in chosen_kb_end.get(c.start - 1, ()) if k.kind == "agency"]
+        if not owners and c.start >= 3 and doc[c.start - 2].ent_type_ == "GPE":
+            owners = [k for k in chosen_kb_end.get(c.start - 2, ()) if k.kind == "agency"]
+        return owners
 
     def _state_named(self, name: str) -> bool:
         """"Missouri Department of Revenue", "New York State Police": a name that begins
