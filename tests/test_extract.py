@@ -528,3 +528,34 @@ def test_a_field_office_after_its_agency_and_city_is_that_agencys(settings):
     found, entities = _by_text(extraction)
     office = found[("b", "D.C. Field Office")]
     assert (office.country, entities[office.parent_id].kb_id) == ("USA", "usa-irsci")
+
+
+def test_a_named_team_is_an_agency_and_a_police_in_a_country_is_that_countrys(settings):
+    # justice.gov (W.D. Wash.), Port Angeles beach drugs: "the Olympic Peninsula Narcotics
+    # Enforcement Team (OPNET)" is a local task force; justice.gov (D.D.C.), Bitfinex
+    # hacker sentenced: "the Ansbach Police Department in Germany" is a German force
+    text = ("The grand jury indictment was returned after an extensive investigation by the "
+            "FBI, the Royal Canadian Mounted Police (RCMP), and the Olympic Peninsula Narcotics "
+            "Enforcement Team (OPNET). The FBI is investigating the case, with assistance from "
+            "the Justice Department’s Office of International Affairs and the Ansbach Police "
+            "Department in Germany.")
+    extraction = extract_batch([_doc("t", text)], settings)
+    country = {e.name: e.country for e in extraction.entities if e.kind == "agency"}
+    assert "Olympic Peninsula Narcotics Enforcement Team" in country
+    assert country.get("Ansbach Police Department") == "DEU"
+    assert country.get("Office of International Affairs") == "USA"
+
+
+def test_an_agencys_acronym_after_its_field_office_stays_the_agencys(settings):
+    # justice.gov (E.D.N.Y.), Bitzlato founder pleads guilty: "Federal Bureau of
+    # Investigation, New York Field Office (FBI)" in a title does not make the later "the
+    # FBI’s Legal Attaché" the New York office's
+    text = ("James Smith, Assistant Director-in-Charge, Federal Bureau of Investigation, New York "
+            "Field Office (FBI), announced the guilty plea. The Justice Department’s Office of "
+            "International Affairs and the FBI’s Legal Attaché in France provided critical "
+            "assistance in the case.")
+    extraction = extract_batch([_doc("b", text)], settings)
+    by_id = {e.entity_id: e for e in extraction.entities}
+    read = {m.text: by_id[m.entity_id].kb_id for m in extraction.mentions
+            if m.start_char > text.index("announced")}
+    assert read.get("FBI") == "usa-fbi", read

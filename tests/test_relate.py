@@ -1515,3 +1515,44 @@ def test_he_was_extradited_from_the_country_of_the_arrest_just_told(settings):
     handed = [(by_id[r.source_id].kb_id, by_id[r.target_id].kb_id, r.directed)
               for r in result.relations if r.type == "legal_assistance"]
     assert handed == [("BGR", "USA", True)], handed
+
+
+def test_an_investigation_by_a_team_at_home_and_abroad_ties_each_side(settings):
+    """justice.gov (W.D. Wash.), Port Angeles beach drugs: "returned after an extensive
+    investigation by the FBI, ..., the Royal Canadian Mounted Police (RCMP), and ...": the
+    parser hangs the list anywhere; each home agency worked with the RCMP."""
+    text = ("The grand jury indictment was returned after an extensive investigation by the FBI, "
+            "Homeland Security Investigation (HSI), U.S. Border Patrol and the Border Patrol Air "
+            "and Marine Unit, the Royal Canadian Mounted Police (RCMP), and the Olympic Peninsula "
+            "Narcotics Enforcement Team (OPNET).")
+    _, tied = _extracted_ties(settings, text, "Two defendants appear on indictment")
+    assert not _untied(tied, ["usa-fbi", "usa-hsi", "usa-usbp"], ["can-rcmp"]), tied
+    assert frozenset(("usa-fbi", "usa-hsi")) not in tied      # a list at home is not paired
+
+
+def test_partners_including_authorities_abroad_helped_those_who_led_the_effort(settings):
+    """justice.gov (W.D. Pa.), Flax Typhoon botnet: "... led the domestic disruption
+    effort. ... These efforts would not have been successful without the collaboration of
+    partners, including French authorities": France worked with the office that led."""
+    text = ("The U.S. Attorney’s Office for the Western District of Pennsylvania, FBI’s San Diego "
+            "Office and Cyber Division, and the National Security Cyber Section of the Justice "
+            "Department’s National Security Division led the domestic disruption effort. "
+            "Assistance was also provided by the Criminal Division’s Computer Crime and "
+            "Intellectual Property Section. These efforts would not have been successful without "
+            "the collaboration of partners, including French authorities, and Lumen Technologies’ "
+            "threat intelligence group, Black Lotus Labs, which first identified and described "
+            "this botnet.")
+    _, tied = _extracted_ties(settings, text, "Court-Authorized Operation Disrupts Botnet")
+    assert frozenset(("usa-usao-wdpa", "FRA")) in tied, tied
+
+
+def test_partner_agencies_abroad_listed_with_home_agencies_work_with_each(settings):
+    """justice.gov (W.D. Pa.), Flax Typhoon botnet: an advisory "published today by the FBI,
+    the National Security Agency, ... and partner agencies in Australia, Canada, New Zealand
+    and the United Kingdom": each home agency of the list with each partner country."""
+    text = ("A cybersecurity advisory describing Integrity Technology Group tactics, techniques "
+            "and procedures was also published today by the FBI, the National Security Agency, "
+            "U.S. Cyber Command’s Cyber National Mission Force, and partner agencies in "
+            "Australia, Canada, New Zealand and the United Kingdom.")
+    _, tied = _extracted_ties(settings, text, "Court-Authorized Operation Disrupts Botnet")
+    assert not _untied(tied, ["usa-fbi", "usa-nsa"], ["AUS", "CAN", "NZL", "GBR"]), tied

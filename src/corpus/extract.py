@@ -37,7 +37,7 @@ from corpus.knowledge import US_STATES, starts_with_us_state
 from corpus.records import (DateMention, Entity, Extraction, Mention, Rejection, canonical_name,
                             stable_id)
 
-EXTRACT_VERSION = "9"          # bump when the rules change, so databases re-extract
+EXTRACT_VERSION = "10"         # bump when the rules change, so databases re-extract
 STAGE = "extract"
 
 # One place to configure the domain components (a user swaps the KB by path here or
@@ -58,7 +58,7 @@ ministerio ministério department departamento office service servicio command d
 section centre center cell squad brigade brigada force taskforce commission authority
 administration prosecutor prosecution procuratorate procuraduría fiscalía parquet
 inspectorate guard secretariat academy embassy consulate customs groupe gruppo grupo
-corps marshals constabulary judiciaire
+corps marshals constabulary judiciaire team
 """.split())
 LEADING_HEADS = frozenset("""
 groupe brigade brigada direction dirección direção unidad unité agence agencia ministère
@@ -978,6 +978,11 @@ class Resolver:
                 code = self._country_after(doc, c, listed[i + 1:])
                 if code is None:
                     continue
+                if res.kind == "agency" and res.country is None and res.kb_id is None \
+                        and res.parent_key is None and res.key.startswith("|"):
+                    # "the Ansbach Police Department in Germany": the body is that country's
+                    replaced[id(res)] = Resolved(res.start, res.end, res.text, "agency",
+                                                 code + res.key, res.name, code, None)
                 steps = range(i - 1, -1, -1)
             near = i
             for j in steps:
@@ -1224,7 +1229,7 @@ class Resolver:
             acr = m.group(1)
             if sum(ch.isupper() for ch in acr) < 2:
                 continue
-            if acr in acronyms:
+            if acr in acronyms or self._names_an_ancestor(acr, res):
                 continue
             acronyms[acr] = res
         if not acronyms:
@@ -1254,6 +1259,18 @@ class Resolver:
                 used[a:b] = b"\x01" * (b - a)
         out = sorted(out + extra, key=lambda r: (r.start, r.end))
         return out
+
+    def _names_an_ancestor(self, acr: str, res: Resolved) -> bool:
+        """True when the knowledge base reads ``acr`` as an agency ``res`` belongs to:
+        "Federal Bureau of Investigation, New York Field Office (FBI)" does not make every
+        later "FBI" the field office."""
+        entry = self.kb.lookup(acr, kinds=("agency",))
+        if entry is None:
+            return False
+        if res.parent_key == "kb:" + entry.id:
+            return True
+        return res.kb_id is not None and entry.id in {
+            e.id for e in self.kb.ancestors(res.kb_id)}
 
     @staticmethod
     def _live_char(doc: Doc, char: int, live) -> bool:

@@ -22,7 +22,7 @@ from corpus.relate import lexicon as lx
 from corpus.relate import pairs
 from corpus.relate.modality import is_critical, modality_of
 
-RELATE_VERSION = "15"
+RELATE_VERSION = "16"
 RELATOR_VERSION = RELATE_VERSION      # the skeleton's name, kept for old imports
 
 ACTOR_KINDS = ("agency", "country", "organization")
@@ -445,7 +445,7 @@ def _document_context(doc, by_sentence, mentions, entities) -> DocContext:
                             [])
             if not lead and (word == "investigate" and fr.is_verb(tok)
                              or word in ("conduct", "lead") and any(
-                                 _has_object(tok, n) for n in lx.CASE_NOUNS)):
+                                 _has_object(tok, n) for n in (*lx.CASE_NOUNS, "effort"))):
                 roles = _roles(tok, actors, index, set())
                 agents = roles.get(fr.BY, []) or roles.get(fr.SUBJ, [])
                 agents = sorted(agents, key=lambda a: min(a.tokens, default=a.root))
@@ -636,7 +636,11 @@ def _trigger_kind(tok) -> str | None:
         return "involve"
     if fr.is_verb(tok) and word == "participate" and _in_the_case(tok):
         return "participate"               # "authorities ... participated in the investigation"
-    if word == "partner" and tok.tag_ == "NNS" and _partners_from(tok) is not None:
+    if (word == "partner" and tok.tag_ == "NNS" or word in ("agency", "authority")
+            and tok.tag_ == "NNS" and any(c.dep_ in ("compound", "amod")
+                                          and c.lemma_.lower() == "partner"
+                                          for c in tok.children)) \
+            and _partners_from(tok) is not None:
         return "partners_from"             # "their law enforcement partners from A, B, C"
     if fr.is_verb(tok) and word in lx.THANK_VERBS and any(
             c.dep_ == "dobj" and c.lemma_.lower() in lx.HELP_NOUNS for c in tok.children):
@@ -853,6 +857,17 @@ class _SentenceReader:
                 if owner[s] is owner[t] and owner[s].kinds == ("partners",):
                     continue
                 self.out.append(Candidate(s, t, rtype, False, confidence, trigger))
+
+    def add_team(self, group, trigger) -> None:
+        """Each home agency of a list of co-investigators with each body abroad in it;
+        nothing for a list all at home or all abroad."""
+        ids = list(dict.fromkeys(e for a in group for e in a.entity_ids))
+        ids = [e for e in ids if self.ctx.entities[e].parent_id not in ids]
+        home, abroad = self._sides(ids)
+        if home and abroad and len(home) * len(abroad) <= MAX_MIXED:
+            for s in home:
+                for t in abroad:
+                    self.out.append(Candidate(s, t, "joint_operation", False, LIST, trigger))
 
     def _sides(self, ids: list[str]) -> tuple[list[str], list[str]]:
         """A co-agent list split into the agencies of the publisher's country and the
@@ -1188,8 +1203,29 @@ class _SentenceReader:
         partners from those countries worked with the agencies that led the case."""
         prep = _partners_from(noun)
         countries = self._countries(_named_after(self.sent, prep, self.index))
-        self.add_each(self.home_leads(), self._foreign_named(countries), "joint_operation",
-                      noun)
+        # "published by the FBI, the National Security Agency, ... and partner agencies in
+        # Australia, Canada, New Zealand and the United Kingdom": the home agencies the
+        # partners are listed with, else the agencies that led the case
+        listed = [a for a in self._conjuncts_of(noun) if not self._foreign(a)]
+        self.add_each(listed or self.home_leads(), self._foreign_named(countries),
+                      "joint_operation", noun)
+
+    def _conjuncts_of(self, noun) -> list[fr.Actor]:
+        """The actors listed right before ``noun`` in one list, read on the words (the
+        parser hangs such lists anywhere): "the FBI, the National Security Agency, U.S.
+        Cyber Command’s Cyber National Mission Force, and partner agencies"."""
+        out: list[fr.Actor] = []
+        start = noun.i
+        while start > self.sent.start and self.sent.doc[start - 1].dep_ in ("compound",
+                                                                               "amod"):
+            start -= 1                     # "partner", "law enforcement"
+        for tok in reversed(self.sent.doc[self.sent.start:start]):
+            actor = self.index.get(tok.i)
+            if actor is None and tok.lower_ not in (",", "and", "the", "’s", "'s"):
+                break
+            if actor is not None and actor not in out and not self._modifies_actor(actor):
+                out.append(actor)
+        return out[::-1]
 
     def read_coalition(self, noun) -> None:
         """"These actions are the latest step in an ongoing multinational effort by the
@@ -1414,6 +1450,14 @@ class _SentenceReader:
             return
         if rtype == "joint_operation" and not (fr.has_joint_modifier(noun) or partners
                                                or between):
+            by = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "by"),
+                      None)
+            if word in ("investigation", "operation") and by is not None:
+                # "returned after an extensive investigation by the FBI, HSI, U.S. Border
+                # Patrol ..., the Royal Canadian Mounted Police (RCMP), and ...": a team of
+                # agencies at home and abroad, as in "investigated by"; read on the words,
+                # as the parser hangs such lists anywhere
+                self.add_team(_named_after(self.sent, by, self.index), noun)
             return
         if verb is not None and (direct_object or prep in ("in", "into")):
             passive = fr.is_passive(verb)
@@ -1587,9 +1631,10 @@ def _member_phrases(noun) -> list:
 
 def _subject_is_case(verb) -> bool:
     """True when the subject of ``verb`` is "this/the investigation" (or the case, the
-    operation, the working group or task force that ran it)."""
-    return any(c.dep_ == "nsubj" and c.lemma_.lower() in lx.CASE_NOUNS | {"group", "force"}
-               and any(d.lower_ in ("this", "the") for d in c.children)
+    operation, "these efforts", the working group or task force that ran it)."""
+    return any(c.dep_ == "nsubj"
+               and c.lemma_.lower() in lx.CASE_NOUNS | {"group", "force", "effort"}
+               and any(d.lower_ in ("this", "the", "these") for d in c.children)
                for c in verb.children)
 
 

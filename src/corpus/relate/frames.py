@@ -18,8 +18,9 @@ SUBJ, PASS_SUBJ, BY, OBJ, TO, FROM, WITH, BETWEEN, OWNER, OF = (
 _VERB_PREPS = {"to": TO, "into": TO, "for": TO, "toward": TO, "towards": TO,
                "from": FROM, "with": WITH, "alongside": WITH, "by": BY,
                "between": BETWEEN, "among": BETWEEN, "amongst": BETWEEN}
-_NOUN_PREPS = {"of": OF, "from": FROM, "by": BY, "to": TO, "for": TO, "with": WITH,
-               "between": BETWEEN, "among": BETWEEN, "amongst": BETWEEN, "alongside": WITH}
+_NOUN_PREPS = {"of": OF, "including": OF, "from": FROM, "by": BY, "to": TO, "for": TO,
+               "with": WITH, "between": BETWEEN, "among": BETWEEN, "amongst": BETWEEN,
+               "alongside": WITH}
 _MAX_PATH = 9
 _MODIFIER_DEPS = ("compound", "amod", "nmod", "poss", "npadvmod")
 
