@@ -107,6 +107,21 @@ def test_clean_text_removes_frequent_lines_but_never_cooperation_sentences():
         assert gone not in cleaned.text
 
 
+def test_the_publishing_office_under_for_immediate_release_is_kept():
+    # justice.gov: every S.D.N.Y. release carries "U.S. Attorney's Office, Southern District
+    # of New York" under "For Immediate Release"; the body may name the office only as "Mr.
+    # Clayton", so the line must survive however many releases of the office a batch holds
+    office = "U.S. Attorney's Office, Southern District of New York"
+    docs = [(f"https://www.justice.gov/usao-sdny/pr/{i}",
+             f"Press Release\n\nFor Immediate Release\n\n{office}\n\n"
+             f"Story {i}: Mr. Clayton thanked the Dutch National Police.") for i in range(8)]
+    counts = count_lines(docs)
+    frequent = {line: n for (host, line), n in counts.items() if host == "justice.gov"}
+    cleaned = clean_text(docs[0][1], docs[0][0], frequent, host_docs=8)
+    assert office in cleaned.text.splitlines()
+    assert "Press Release" not in cleaned.text.splitlines()
+
+
 def test_rerun_adds_nothing_and_is_cheap(tmp_path, local_settings):
     db = tmp_path / "corpus.duckdb"
     con = store.connect(db)

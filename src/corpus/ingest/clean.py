@@ -143,6 +143,15 @@ def _protected(line: str, norm: str) -> bool:
     return bool(_COOPERATION.search(norm))
 
 
+def _publisher_line(previous: str, norm: str) -> bool:
+    """The office that issues a release, named under "For Immediate Release" ("U.S.
+    Attorney's Office, Southern District of New York"): every release of that office
+    repeats it, yet it may be the only place the release names its office, so it stays
+    whichever other releases of the site a batch holds."""
+    return previous == "for immediate release" and 2 <= norm.count(" ") + 1 <= 14 \
+        and not norm.endswith(":")
+
+
 def _cut_notes(lines: list[str]) -> list[str]:
     """Drop the crawler's '## Extraction Notes' block (up to the next heading)."""
     out: list[str] = []
@@ -207,6 +216,7 @@ def clean_text(text: str, url: str | None, frequent: Mapping[int, int] | None = 
     threshold = max(MIN_LINE_DOCS, MIN_LINE_SHARE * host_docs)
     kept: list[str] = []
     removed = 0
+    previous = ""
     for line in lines:
         norm = normalise_line(line)
         if not norm:
@@ -215,8 +225,10 @@ def clean_text(text: str, url: str | None, frequent: Mapping[int, int] | None = 
             continue
         drop = bool(_BANNER.match(norm) or _LINK_ONLY.match(norm) or _markup_heavy(line)
                     or _is_teaser_summary(line))
-        if not drop and frequent and not _protected(line, norm):
+        if not drop and frequent and not _protected(line, norm) \
+                and not _publisher_line(previous, norm):
             drop = frequent.get(line_hash(norm), 0) >= threshold
+        previous = norm
         if drop:
             removed += 1
         else:
