@@ -835,7 +835,7 @@ class _SentenceReader:
                     self.out.append(Candidate(bodies[0], e, rtype, False, LIST, trigger))
             return
         if len(ids) > MAX_AMONG:
-            home, abroad = self._sides(ids)
+            home, abroad = self._sides(self._without_units(ids))
             if home and abroad and len(home) * len(abroad) <= MAX_MIXED:
                 # "The FBI's Los Angeles Field Office; the Croatia Ministry of the Interior;
                 # Zurich Cantonal Police; ... and the Australian Federal Police conducted the
@@ -862,12 +862,16 @@ class _SentenceReader:
         """Each home agency of a list of co-investigators with each body abroad in it;
         nothing for a list all at home or all abroad."""
         ids = list(dict.fromkeys(e for a in group for e in a.entity_ids))
-        ids = [e for e in ids if self.ctx.entities[e].parent_id not in ids]
-        home, abroad = self._sides(ids)
+        home, abroad = self._sides(self._without_units(ids))
         if home and abroad and len(home) * len(abroad) <= MAX_MIXED:
             for s in home:
                 for t in abroad:
                     self.out.append(Candidate(s, t, "joint_operation", False, LIST, trigger))
+
+    def _without_units(self, ids: list[str]) -> list[str]:
+        """The list without the units of bodies it also names ("U.S. Border Patrol and the
+        Border Patrol Air and Marine Unit", "DEA Miami" and "DEA Miami Field Office")."""
+        return [e for e in ids if self.ctx.entities[e].parent_id not in ids]
 
     def _sides(self, ids: list[str]) -> tuple[list[str], list[str]]:
         """A co-agent list split into the agencies of the publisher's country and the
