@@ -559,3 +559,19 @@ def test_an_agencys_acronym_after_its_field_office_stays_the_agencys(settings):
     read = {m.text: by_id[m.entity_id].kb_id for m in extraction.mentions
             if m.start_char > text.index("announced")}
     assert read.get("FBI") == "usa-fbi", read
+
+
+def test_a_known_body_of_the_republic_of_its_country_is_that_body(settings):
+    # justice.gov (S.D.N.Y.), Silk Road: "the Reykjavik Metropolitan Police of the Republic
+    # of Iceland" is the knowledge base's Reykjavik police, not a second body; a U.S.
+    # state's formal name is no country
+    from corpus.knowledge import load_kb
+
+    text = ("Mr. Bharara praised the foreign law enforcement partners, namely, the Reykjavik "
+            "Metropolitan Police of the Republic of Iceland.")
+    extraction = extract_batch([_doc("s", text)], settings)
+    agencies = {(e.name, e.kb_id) for e in extraction.entities if e.kind == "agency"}
+    assert agencies == {("Reykjavik Metropolitan Police", "isl-lrh")}, agencies
+    kb = load_kb()
+    assert kb.country_code("the Kingdom of Spain") == "ESP"
+    assert kb.country_code("State of Georgia") is None

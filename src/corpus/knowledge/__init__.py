@@ -134,6 +134,12 @@ def normalize(surface: str) -> str:
     return _strip_edges(_SPACES.sub(" ", text))
 
 
+# "the Republic of Iceland", "Kingdom of Spain": a formal style around a country's name
+_FORMAL_STYLE = re.compile(r"^(?:the\s+)?(?:(?:federal|democratic|islamic|socialist|people['’]s)"
+                           r"\s+)*(?:republic|kingdom|principality|grand duchy)"
+                           r"\s+of\s+(?:the\s+)?(.+)$", re.IGNORECASE)
+
+
 @functools.lru_cache(maxsize=262144)
 def _key(surface: str) -> tuple[bool, str]:
     """(case_sensitive, key): acronyms keep their case, everything else is normalised."""
@@ -298,8 +304,14 @@ class KnowledgeBase:
         return None
 
     def country_code(self, surface: str) -> str | None:
-        """ISO 3166-1 alpha-3 of a country name, alias, demonym or adjective."""
-        return self._country_keys.get(_key(surface))
+        """ISO 3166-1 alpha-3 of a country name, alias, demonym or adjective; a state's
+        formal style ("the Republic of Iceland", "Kingdom of Spain") names it too."""
+        code = self._country_keys.get(_key(surface))
+        if code is None:
+            formal = _FORMAL_STYLE.match(surface.strip())
+            if formal:
+                code = self._country_keys.get(_key(formal.group(1)))
+        return code
 
     def is_stopword(self, surface: str) -> bool:
         """True for surface forms that are never entities (menu words, titles, slogans)."""
