@@ -570,8 +570,10 @@ def test_a_known_body_of_the_republic_of_its_country_is_that_body(settings):
     text = ("Mr. Bharara praised the foreign law enforcement partners, namely, the Reykjavik "
             "Metropolitan Police of the Republic of Iceland.")
     extraction = extract_batch([_doc("s", text)], settings)
-    agencies = {(e.name, e.kb_id) for e in extraction.entities if e.kind == "agency"}
-    assert agencies == {("Reykjavik Metropolitan Police", "isl-lrh")}, agencies
+    by_id = {e.entity_id: e for e in extraction.entities}
+    named = {(by_id[m.entity_id].name, by_id[m.entity_id].kb_id) for m in extraction.mentions
+             if m.kind == "agency"}
+    assert named == {("Reykjavik Metropolitan Police", "isl-lrh")}, named
     kb = load_kb()
     assert kb.country_code("the Kingdom of Spain") == "ESP"
     assert kb.country_code("State of Georgia") is None
