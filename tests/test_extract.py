@@ -577,3 +577,12 @@ def test_a_known_body_of_the_republic_of_its_country_is_that_body(settings):
     kb = load_kb()
     assert kb.country_code("the Kingdom of Spain") == "ESP"
     assert kb.country_code("State of Georgia") is None
+
+
+def test_a_name_that_opens_with_its_republic_keeps_it(settings):
+    # justice.gov, Monopoly Market: "the Republic of Serbia High-Tech Crimes Prosecutor"
+    # is the name; "Republic of" is no title to strip ("Rector of the Academy")
+    text = "The FBI thanks the Republic of Serbia High-Tech Crimes Prosecutor for its help."
+    extraction = extract_batch([_doc("m", text)], settings)
+    agencies = {e.name: e.country for e in extraction.entities if e.kind == "agency"}
+    assert agencies.get("Republic of Serbia High-Tech Crimes Prosecutor") == "SRB", agencies

@@ -137,7 +137,7 @@ def is_generic(words: Sequence[str]) -> bool:
 
 # "District of Columbia Cyber Crime Unit": a place word before "of" keeps the name whole
 PLACE_BEFORE_OF = frozenset("""district state commonwealth county city province territory
-municipality borough parish""".split())
+municipality borough parish republic kingdom principality""".split())
 # "a Georgia man", "Georgia-based": a U.S. state used as an adjective
 STATE_NOUNS = frozenset("""man woman men women resident residents couple native natives
 teen teenager boy girl based business businesses company companies firm doctor physician
