@@ -586,3 +586,14 @@ def test_a_name_that_opens_with_its_republic_keeps_it(settings):
     extraction = extract_batch([_doc("m", text)], settings)
     agencies = {e.name: e.country for e in extraction.entities if e.kind == "agency"}
     assert agencies.get("Republic of Serbia High-Tech Crimes Prosecutor") == "SRB", agencies
+
+
+def test_a_prosecutors_office_named_with_its_city_after_it(settings):
+    # justice.gov, Monopoly Market: "the Public Prosecutors Office Vienna"; a weekday after
+    # an office is no city
+    text = ("The FBI thanks the Public Prosecutors Office Vienna for its help. The "
+            "Prosecutor's Office Tuesday said nothing.")
+    extraction = extract_batch([_doc("v", text)], settings)
+    names = {e.name for e in extraction.entities if e.kind == "agency"}
+    assert "Public Prosecutors Office Vienna" in names
+    assert not any(n.endswith("Tuesday") for n in names), names

@@ -593,7 +593,14 @@ class Resolver:
             if compound or w in AGENCY_HEADS and (
                     tail_ok or k == 0 and w in LEADING_HEADS
                     or w in ("police", "policía", "polícia", "polizia", "embassy", "consulate")
-                    and len(tail) <= 2):
+                    and len(tail) <= 2
+                    or w == "office" and 1 <= len(tail) <= 3
+                    and any(p.startswith("prosecut") for p in words[:k])
+                    and all(t not in MONTH_WORDS for t in tail)
+                    and all(self._is_name_token(t) or t.text == "/"
+                            for t in doc[start + k + 1:end])):
+                # the police words, and a prosecutor's office, take their city after them
+                # ("Public Prosecutors Office Vienna", "... Office Frankfurt/Main")
                 if is_generic(words):
                     return _Cand(start, end, "agency", "shape", priority=1,
                                  extra={"generic": True})
