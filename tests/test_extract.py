@@ -597,3 +597,18 @@ def test_a_prosecutors_office_named_with_its_city_after_it(settings):
     names = {e.name for e in extraction.entities if e.kind == "agency"}
     assert "Public Prosecutors Office Vienna" in names
     assert not any(n.endswith("Tuesday") for n in names), names
+
+
+def test_a_possessive_country_and_a_province_comma_country_give_the_list_its_country(settings):
+    # justice.gov OPA, BlackSuit: "Canada's Royal Canadian Mounted Police and Delta Police
+    # Department"; booter services: "the Brandon Police Service in Manitoba, Canada"; a
+    # known home body after such a list keeps its own country
+    text = ("HSI and the FBI are investigating the case alongside Canada's Royal Canadian Mounted "
+            "Police and Delta Police Department, and Lithuania's Criminal Police Bureau. "
+            "Invaluable assistance was provided by EUROPOL; and the Brandon Police Service in "
+            "Manitoba, Canada. Spain's Guardia Civil and Seattle Police Department helped.")
+    extraction = extract_batch([_doc("d", text)], settings)
+    country = {e.name: e.country for e in extraction.entities if e.kind == "agency"}
+    assert country.get("Delta Police Department") == "CAN", country
+    assert country.get("Brandon Police Service") == "CAN", country
+    assert country.get("Seattle Police Department") == "USA", country

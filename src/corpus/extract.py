@@ -970,11 +970,20 @@ class Resolver:
         this one."""
         replaced: dict[int, Resolved] = {}
         for i, (c, res) in enumerate(listed):
+            possessed = -1              # the name a country's possessive stands before
             code, cs, ce = self._country_split(doc, c.start, c.end)
             if code is not None and res.country == code and cs > c.start:
                 if not self._shared_adjective(doc, c.start, cs, code):
                     continue            # "U.S. Secret Service": the country is the name's
                 steps = range(i + 1, len(listed))
+            elif res.kind == "country" and res.country and c.end + 1 < len(doc) \
+                    and doc[c.end].lower_ in ("'s", "’s") and i + 1 < len(listed) \
+                    and listed[i + 1][0].start == c.end + 1:
+                # "Canada's Royal Canadian Mounted Police and Delta Police Department":
+                # the possessive country, outside the first name, qualifies the list
+                code = res.country
+                steps = range(i + 1, len(listed))
+                possessed = i + 1
             elif code is not None and res.country == code and ce < c.end:
                 # "A and the B of Thailand": the name just before; a longer list of
                 # "X of France, Y, Z of Japan" gives each its own
@@ -994,7 +1003,7 @@ class Resolver:
             near = i
             for j in steps:
                 a, b = sorted((near, j))
-                if not self._list_gap(doc, listed[a][0], listed[b][0]):
+                if j != possessed and not self._list_gap(doc, listed[a][0], listed[b][0]):
                     break
                 member, current = listed[j]
                 current = replaced.get(id(current), current)
@@ -1034,7 +1043,10 @@ class Resolver:
         if c.end + 1 >= len(doc) or doc[c.end].lower_ != "in" or not following:
             return None
         nxt, res = following[0]
-        if nxt.start != c.end + 1 or res.kind != "country":
+        if res.kind == "country" and nxt.start == c.end + 3 and doc[c.end + 2].text == "," \
+                and self._is_name_token(doc[c.end + 1]) and not doc[c.end + 1].ent_type_ == "ORG":
+            pass                    # "the Brandon Police Service in Manitoba, Canada"
+        elif nxt.start != c.end + 1 or res.kind != "country":
             return None
         after = doc[nxt.end].lower_ if nxt.end < len(doc) else ""
         if after in ("and", "or", ",") and len(following) > 1 \
