@@ -19,6 +19,7 @@ import json
 import random
 import re
 from pathlib import Path
+from typing import Callable, Sequence
 
 from covered_pool import load_records, shingles
 
@@ -45,44 +46,59 @@ def foreign_country_pattern() -> re.Pattern:
     return re.compile(r"\b(?:" + "|".join(sorted(names, key=len, reverse=True)) + r")\b")
 
 
-def pool(dev: Path = DEV) -> list[tuple[str, str]]:
+def unread(drawn_from_it: Sequence[str], min_chars: int, keep: Callable[[str], bool],
+           seed: int, dev: Path = DEV) -> list[tuple[str, str]]:
+    """(url, title) of every record of at least ``min_chars`` characters that no gold file
+    and no selection log holds (but those named in ``drawn_from_it``, so the order can be
+    repeated), whose text ``keep`` accepts and that is no near-copy of a gold text; sorted
+    by URL and shuffled with ``random.Random(seed)``."""
     records = load_records(dev)
     gold_files = [REPO.parent / "shared" / "gold" / "dev_gold.json",
                   REPO / "tests" / "relate_extra_gold.json",
                   *sorted((REPO / "data" / "gold").glob("*_gold.json"))]
-    gold = {u for p in gold_files if p.name not in DRAWN_FROM_IT
+    gold = {u for p in gold_files if p.name not in drawn_from_it
             for u in json.loads(p.read_text(encoding="utf-8"))["docs"]}
     walked = set()
     for path in sorted((REPO / "data" / "gold" / "selection").glob("*.txt")):
-        if path.name in DRAWN_FROM_IT:
+        if path.name in drawn_from_it:
             continue
         for line in path.read_text(encoding="utf-8").splitlines():
             walked.update(f.strip() for f in line.split("\t") if f.startswith("http"))
-    country = foreign_country_pattern()
     gold_shingles = [shingles(records[u]["text"]) for u in gold if u in records]
     out = []
     for url, r in sorted(records.items()):
         text = r.get("text") or ""
-        if len(text) < 1500 or url in gold or url in walked:
-            continue
-        head = text[:8000]
-        if not (country.search(head) and HELP.search(head)):
+        if len(text) < min_chars or url in gold or url in walked or not keep(text):
             continue
         own = shingles(text)
         if any(len(own & g) / max(1, min(len(own), len(g))) >= 0.8 for g in gold_shingles):
             continue
         out.append((url, r.get("title") or ""))
-    random.Random(2613).shuffle(out)
+    random.Random(seed).shuffle(out)
     return out
 
 
-def main() -> int:
+def pool(dev: Path = DEV) -> list[tuple[str, str]]:
+    country = foreign_country_pattern()
+
+    def keep(text: str) -> bool:
+        head = text[:8000]
+        return bool(country.search(head) and HELP.search(head))
+
+    return unread(DRAWN_FROM_IT, 1500, keep, 2613, dev)
+
+
+def print_pool(records: list[tuple[str, str]]) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--from", dest="start", type=int, default=0)
     args = parser.parse_args()
-    for i, (url, title) in enumerate(pool()[args.start:], args.start):
+    for i, (url, title) in enumerate(records[args.start:], args.start):
         print(f"{i}\t{url}\t{title}")
     return 0
+
+
+def main() -> int:
+    return print_pool(pool())
 
 
 if __name__ == "__main__":
