@@ -997,8 +997,7 @@ class Resolver:
                 if res.kind == "agency" and res.country is None and res.kb_id is None \
                         and res.parent_key is None and res.key.startswith("|"):
                     # "the Ansbach Police Department in Germany": the body is that country's
-                    replaced[id(res)] = Resolved(res.start, res.end, res.text, "agency",
-                                                 code + res.key, res.name, code, None)
+                    replaced[id(res)] = _with_country(res, code)
                 steps = range(i - 1, -1, -1)
             near = i
             for j in steps:
@@ -1043,10 +1042,10 @@ class Resolver:
         if c.end + 1 >= len(doc) or doc[c.end].lower_ != "in" or not following:
             return None
         nxt, res = following[0]
-        if res.kind == "country" and nxt.start == c.end + 3 and doc[c.end + 2].text == "," \
-                and self._is_name_token(doc[c.end + 1]) and not doc[c.end + 1].ent_type_ == "ORG":
-            pass                    # "the Brandon Police Service in Manitoba, Canada"
-        elif nxt.start != c.end + 1 or res.kind != "country":
+        # "the Brandon Police Service in Manitoba, Canada": a province or city before it
+        province = nxt.start == c.end + 3 and doc[c.end + 2].text == "," \
+            and self._is_name_token(doc[c.end + 1]) and doc[c.end + 1].ent_type_ != "ORG"
+        if res.kind != "country" or not (nxt.start == c.end + 1 or province):
             return None
         after = doc[nxt.end].lower_ if nxt.end < len(doc) else ""
         if after in ("and", "or", ",") and len(following) > 1 \
@@ -1076,8 +1075,7 @@ class Resolver:
                             "agency" if parent else None)
         if res.kb_id is not None or res.parent_key is not None or not res.key.startswith("|"):
             return None             # a known name ("FBI") or a unit of one stays as it is
-        return Resolved(res.start, res.end, res.text, "agency", code + res.key, res.name,
-                        code, None, res.parent_key, res.parent_kind)
+        return _with_country(res, code)
 
     def _foreign_owner(self, doc: Doc, c: _Cand, entry,
                        chosen_kb_end: dict[int, list[_Cand]],
@@ -1295,6 +1293,12 @@ class Resolver:
     def _live_char(doc: Doc, char: int, live) -> bool:
         span = doc.char_span(char, char + 1, alignment_mode="expand")
         return span is None or live(span.start, span.end)
+
+
+def _with_country(res: Resolved, code: str) -> Resolved:
+    """An agency of unknown country, known now to be ``code``'s."""
+    return Resolved(res.start, res.end, res.text, "agency", code + res.key, res.name, code,
+                    None, res.parent_key, res.parent_kind)
 
 
 def _glosses(text: str, out: list[Resolved]) -> list[Resolved]:

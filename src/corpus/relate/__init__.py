@@ -835,20 +835,10 @@ class _SentenceReader:
                     self.out.append(Candidate(bodies[0], e, rtype, False, LIST, trigger))
             return
         if len(ids) > MAX_AMONG:
-            home, abroad = self._sides(self._without_units(ids))
-            if home and abroad and len(home) * len(abroad) <= MAX_MIXED:
-                # "The FBI's Los Angeles Field Office; the Croatia Ministry of the Interior;
-                # Zurich Cantonal Police; ... and the Australian Federal Police conducted the
-                # investigation": each home agency worked with each body abroad; the bodies
-                # abroad among themselves, and the home agencies among themselves, the
-                # sentence does not pair
-                for s in home:
-                    for t in abroad:
-                        self.out.append(Candidate(s, t, rtype, False, LIST, trigger))
-                return
-            # a list of co-participants ("authorities from Denmark, France, Germany ..."):
-            # the sentence relates each to the coordinator or subject, read elsewhere,
-            # not each participant to every other one
+            # a longer list pairs only across the border; a list of co-participants
+            # ("authorities from Denmark, France, Germany ..."): the sentence relates each
+            # to the coordinator or subject, read elsewhere, not each to every other one
+            self.add_team(group, rtype, trigger)
             return
         if len(ids) > 2 and confidence > LIST:
             confidence = LIST
@@ -858,15 +848,17 @@ class _SentenceReader:
                     continue
                 self.out.append(Candidate(s, t, rtype, False, confidence, trigger))
 
-    def add_team(self, group, trigger) -> None:
-        """Each home agency of a list of co-investigators with each body abroad in it;
-        nothing for a list all at home or all abroad."""
+    def add_team(self, group, rtype, trigger) -> None:
+        """Each home agency of a list of co-agents with each body abroad in it ("The FBI's
+        Los Angeles Field Office; the Croatia Ministry of the Interior; ... and the
+        Australian Federal Police conducted the investigation"); the bodies abroad among
+        themselves, and the home agencies among themselves, the list does not pair."""
         ids = list(dict.fromkeys(e for a in group for e in a.entity_ids))
         home, abroad = self._sides(self._without_units(ids))
         if home and abroad and len(home) * len(abroad) <= MAX_MIXED:
             for s in home:
                 for t in abroad:
-                    self.out.append(Candidate(s, t, "joint_operation", False, LIST, trigger))
+                    self.out.append(Candidate(s, t, rtype, False, LIST, trigger))
 
     def _without_units(self, ids: list[str]) -> list[str]:
         """The list without the units of bodies it also names ("U.S. Border Patrol and the
@@ -1461,7 +1453,7 @@ class _SentenceReader:
                 # Patrol ..., the Royal Canadian Mounted Police (RCMP), and ...": a team of
                 # agencies at home and abroad, as in "investigated by"; read on the words,
                 # as the parser hangs such lists anywhere
-                self.add_team(_named_after(self.sent, by, self.index), noun)
+                self.add_team(_named_after(self.sent, by, self.index), rtype, noun)
             return
         if verb is not None and (direct_object or prep in ("in", "into")):
             passive = fr.is_passive(verb)
