@@ -612,3 +612,14 @@ def test_a_possessive_country_and_a_province_comma_country_give_the_list_its_cou
     assert country.get("Delta Police Department") == "CAN", country
     assert country.get("Brandon Police Service") == "CAN", country
     assert country.get("Seattle Police Department") == "USA", country
+
+
+def test_a_companys_team_is_no_agency(settings):
+    # justice.gov, dark web vendor case: "Substantial assistance and cooperation was provided
+    # by Target, Amazon’s Customer Protection and Enforcement Team, Walmart": the team is
+    # Amazon's, a company unit, not a public agency to pair with the FBI
+    text = ("Substantial assistance and cooperation was provided by Target, Amazon’s Customer "
+            "Protection and Enforcement Team, Walmart, and the FBI.")
+    extraction = extract_batch([_doc("a", text)], settings)
+    kinds = {e.name: e.kind for e in extraction.entities}
+    assert kinds.get("Customer Protection and Enforcement Team") == "organization", kinds

@@ -864,6 +864,11 @@ class Resolver:
             # agencies found by shape
             owner = c.extra.get("owner")
             owner_res = resolved_of.get(id(owner)) if owner is not None else None
+            if owner_res is not None and owner_res.kind == "organization":
+                # "Amazon’s Customer Protection and Enforcement Team", "Microsoft’s Digital
+                # Crimes Unit": a company's unit is no public agency
+                return Resolved(a, b, span.text, "organization", "|" + fold(surface),
+                                re.sub(r"\s+", " ", surface))
             code, cs, ce = self._country_split(doc, c.start, c.end)
             entry = kb.lookup(span.text, country=code or (owner_res.country if owner_res
                                                           and owner_res.kind == "country"
