@@ -623,3 +623,17 @@ def test_a_companys_team_is_no_agency(settings):
     extraction = extract_batch([_doc("a", text)], settings)
     kinds = {e.name: e.kind for e in extraction.entities}
     assert kinds.get("Customer Protection and Enforcement Team") == "organization", kinds
+
+
+def test_a_city_force_named_like_a_foreign_one_needs_that_country_in_the_text(settings):
+    # justice.gov (W.D. Wash.): "in partnership with ... Kent Police Department, Homeland
+    # Security Investigations" is the force of Kent, Washington, not the UK's Kent Police;
+    # "the Dubai Police Department in the United Arab Emirates" stays Dubai's
+    seattle = ("The investigation was conducted by the DEA in partnership with the Tahoma "
+               "Narcotics Enforcement Team, Kent Police Department, and Homeland Security "
+               "Investigations.")
+    dubai = "The Dubai Police Department in the United Arab Emirates arrested him."
+    extraction = extract_batch([_doc("k", seattle), _doc("u", dubai)], settings)
+    country = {e.name: e.country for e in extraction.entities if e.kind == "agency"}
+    assert country.get("Kent Police Department") is None, country
+    assert country.get("Dubai Police Department") == "ARE", country
