@@ -915,6 +915,7 @@ class Resolver:
             if inner or apposed:
                 p = kb.by_id.get((inner or apposed)[0].kb_id)
                 if p is not None and inner and p.country and p.country not in doc_countries \
+                        and doc[inner[0].end - 1].lower_ == "police" \
                         and c.end - inner[0].end == 1 and doc[c.end - 1].lower_ in AGENCY_HEADS:
                     # "Kent Police Department" in a Seattle release: a city force whose name
                     # only looks like the knowledge base's Kent Police, whose country the
