@@ -1006,8 +1006,7 @@ class Resolver:
                 code = self._country_after(doc, c, listed[i + 1:])
                 if code is None:
                     continue
-                if res.kind == "agency" and res.country is None and res.kb_id is None \
-                        and res.parent_key is None and res.key.startswith("|"):
+                if _unknown_agency(res):
                     # "the Ansbach Police Department in Germany": the body is that country's
                     replaced[id(res)] = _with_country(res, code)
                 steps = range(i - 1, -1, -1)
@@ -1085,7 +1084,7 @@ class Resolver:
                             entry.name, entry.country, entry.id,
                             ("kb:" + parent) if parent else None,
                             "agency" if parent else None)
-        if res.kb_id is not None or res.parent_key is not None or not res.key.startswith("|"):
+        if not _unknown_agency(res):
             return None             # a known name ("FBI") or a unit of one stays as it is
         return _with_country(res, code)
 
@@ -1305,6 +1304,13 @@ class Resolver:
     def _live_char(doc: Doc, char: int, live) -> bool:
         span = doc.char_span(char, char + 1, alignment_mode="expand")
         return span is None or live(span.start, span.end)
+
+
+def _unknown_agency(res: Resolved) -> bool:
+    """An agency known only by the name the text gives it: no entry of the knowledge base,
+    no parent, no country."""
+    return res.kind == "agency" and res.kb_id is None and res.parent_key is None \
+        and res.country is None and res.key.startswith("|")
 
 
 def _with_country(res: Resolved, code: str) -> Resolved:
