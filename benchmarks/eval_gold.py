@@ -25,7 +25,7 @@ GOLD = [REPO.parent / "shared" / "gold" / "dev_gold.json",
                                                       "dev11_gold.json", "dev12_gold.json",
                                                       "dev13_gold.json", "dev14_gold.json",
                                                       "dev15_gold.json", "dev16_gold.json",
-                                                      "dev17_gold.json"))]
+                                                      "dev17_gold.json", "dev18_gold.json"))]
 
 
 def build(gold_paths: list[Path], db: str, dev: Path = DEV_JSONL):

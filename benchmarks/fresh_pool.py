@@ -30,7 +30,7 @@ DEV = REPO.parent / "shared" / "corpus" / "press-releases" / "dev.jsonl"
 DRAWN_FROM_IT = ("dev16_gold.json", "holdout13_kept.txt", "holdout13_skips.txt",
                  "holdout14_gold.json", "holdout14_kept.txt", "holdout14_skips.txt",
                  "dev17_gold.json", "holdout15_kept.txt", "holdout15_skips.txt",
-                 "holdout16_gold.json", "holdout16_kept.txt", "holdout16_skips.txt")
+                 "dev18_gold.json", "holdout16_kept.txt", "holdout16_skips.txt")
 HELP = re.compile(r"assist|cooperat|partner|thank|extradit|joint|coordinat|collaborat|support",
                   re.IGNORECASE)
 

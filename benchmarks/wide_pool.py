@@ -8,7 +8,7 @@ of at least 1,000 characters that no gold file holds and no selection log names,
 text names a country other than the United States anywhere (no word of help needed), minus
 near-copies of gold texts (a share of 8-word shingles of 0.8 or more in one gold
 document); sorted by URL and shuffled with ``random.Random(2616)``. The files holdout 16
-added are left out of the exclusions, so the order can be repeated.
+added (its gold is now ``dev18_gold.json``) are left out of the exclusions, so the order can be repeated.
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from fresh_pool import DEV, foreign_country_pattern, print_pool, unread
 
-DRAWN_FROM_IT = ("holdout16_gold.json", "holdout16_kept.txt", "holdout16_skips.txt")
+DRAWN_FROM_IT = ("dev18_gold.json", "holdout16_kept.txt", "holdout16_skips.txt")
 
 
 def pool(dev: Path = DEV) -> list[tuple[str, str]]:
