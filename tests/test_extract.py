@@ -518,6 +518,28 @@ def test_a_plural_office_name_is_several_bodies_not_one(settings):
     assert {"Drug Enforcement Administration", "Homeland Security Investigations"} <= names
 
 
+def test_the_plural_attorneys_offices_of_listed_districts_are_each_districts(settings):
+    # justice.gov OPA (2011), Romanian criminal groups: the plural office names three
+    # district offices, each a party to the "close cooperation between ..."
+    text = ("More than 100 individuals have been arrested as a result of close cooperation "
+            "between the Romanian Intelligence Service (SRI) and the FBI, the U.S. Secret "
+            "Service, and the U.S. Attorneys’ Offices for the Southern District of Florida, the "
+            "Western District of Pennsylvania and the Eastern District of Missouri.")
+    extraction = extract_batch([_doc("r", text)], settings)
+    by_id = {e.entity_id: e for e in extraction.entities}
+    read = {m.text: by_id[m.entity_id].kb_id for m in extraction.mentions
+            if by_id[m.entity_id].kind == "agency"}
+    assert read.get("U.S. Attorneys’ Offices for the Southern District of Florida") \
+        == "usa-usao-sdfl", read
+    assert read.get("Western District of Pennsylvania") == "usa-usao-wdpa"
+    assert read.get("Eastern District of Missouri") == "usa-usao-edmo"
+    assert "usa-doj-usao" not in read.values()
+    # a district the knowledge base does not know leaves the plural as it was
+    odd = extract_batch([_doc("o", "The U.S. Attorneys’ Offices for the Southern District of "
+                                    "Atlantis and the FBI investigated.")], settings)
+    assert "usa-doj-usao" in {e.kb_id for e in odd.entities}
+
+
 def test_a_field_office_after_its_agency_and_city_is_that_agencys(settings):
     # justice.gov (D.D.C.), Bitfinex launderers plead guilty: "led by IRS-CI Washington,
     # D.C. Field Office's Cyber Crimes Unit": the field office is IRS-CI's, so it acts as

@@ -37,7 +37,7 @@ from corpus.knowledge import US_STATES, starts_with_us_state
 from corpus.records import (DateMention, Entity, Extraction, Mention, Rejection, canonical_name,
                             stable_id)
 
-EXTRACT_VERSION = "10"         # bump when the rules change, so databases re-extract
+EXTRACT_VERSION = "11"         # bump when the rules change, so databases re-extract
 STAGE = "extract"
 
 # One place to configure the domain components (a user swaps the KB by path here or
@@ -967,7 +967,8 @@ class Resolver:
                 listed.append((c, res))
         out = self._list_countries(doc, listed, out)
         out = self._acronyms(doc, out, acronyms, live)
-        return _glosses(doc.user_data.get("corpus_text") or doc.text, out)
+        out = _district_offices(text, out, kb)
+        return _glosses(text, out)
 
     # -- a country shared by a list of names -------------------------------------------
     def _list_countries(self, doc: Doc, listed: list[tuple[_Cand, Resolved]],
@@ -1344,6 +1345,46 @@ def _glosses(text: str, out: list[Resolved]) -> list[Resolved]:
                                     parent_key=keep.parent_key, parent_kind=keep.parent_kind)
         merged.append(r)
     return merged
+
+
+_DISTRICT = r"(?:(?:Northern|Southern|Eastern|Western|Middle|Central)\s+)?District\s+of\s+" \
+    r"[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?"
+_DISTRICT_LIST = re.compile(rf"\s+(?:for|in)\s+(?:the\s+)?({_DISTRICT})"
+                            rf"((?:\s*,?\s*(?:and\s+)?(?:for\s+)?(?:the\s+)?{_DISTRICT})*)")
+_DISTRICT_ITEM = re.compile(_DISTRICT)
+_PLURAL_OFFICES = re.compile(r"\bAttorneys\W*s?\s+Office|\bOffices\b")
+_USAO_PLURAL_ID = "usa-doj-usao"
+
+
+def _district_offices(text: str, out: list[Resolved], kb) -> list[Resolved]:
+    """"the U.S. Attorneys' Offices for the Southern District of Florida, the Western
+    District of Pennsylvania and the Eastern District of Missouri": the plural names one
+    office per district, each the knowledge base's. The first takes the plural's words
+    (it stands where the plural stands in the sentence), the others their district's.
+    When a district is unknown, the plural stays as it was."""
+    split: list[Resolved] = []
+    for r in out:
+        if r.kb_id != _USAO_PLURAL_ID or not _PLURAL_OFFICES.search(r.text):
+            split.append(r)
+            continue
+        found = _DISTRICT_LIST.match(text, r.end)
+        if found is None:
+            split.append(r)
+            continue
+        spans = [(found.start(1), found.end(1))]
+        spans += [(found.start(2) + m.start(), found.start(2) + m.end())
+                  for m in _DISTRICT_ITEM.finditer(found.group(2))]
+        entries = [kb.lookup("U.S. Attorney's Office for the "
+                             + re.sub(r"\s+", " ", text[a:b]), kinds=("agency",))
+                   for a, b in spans]
+        if any(e is None or e.parent != _USAO_PLURAL_ID for e in entries):
+            split.append(r)
+            continue
+        for i, ((a, b), e) in enumerate(zip(spans, entries)):
+            a = r.start if i == 0 else a
+            split.append(Resolved(a, b, text[a:b], "agency", "kb:" + e.id, e.name, e.country,
+                                  e.id, "kb:" + _USAO_PLURAL_ID, "agency"))
+    return split
 
 
 # ------------------------------------------------------------------ the stage
