@@ -591,6 +591,19 @@ def test_a_state_transferring_custody_hands_over(nlp):
     assert (rel.type, rel.source_id) == ("legal_assistance", "ARG")
 
 
+def test_a_person_transported_between_states_is_handed_over_but_drugs_are_not(nlp):
+    """justice.gov (W.D. Wash.), a drug ring's source of supply: "was transported from
+    Mexico to the United States" hands a defendant over; cocaine transported so does not."""
+    names = {"Mexico": country("MEX"), "United States": country("USA")}
+    person = relate(nlp, "Jose Luis Sanchez-Valencia, 58, was transported from Mexico to the "
+                         "United States last month.", names)
+    rel = one(person, "MEX", "USA")
+    assert (rel.type, rel.source_id, rel.target_id) == ("legal_assistance", "MEX", "USA")
+    drugs = relate(nlp, "The cocaine was transported from Mexico to the United States in "
+                        "tractor-trailers.", names)
+    assert not drugs
+
+
 def test_a_list_after_a_passive_verb_is_not_its_agent(nlp):
     """dea.gov, Sacramento: "investigated by the DEA, with assistance from HSI, the FBI, ..."
     — the list after the verb assists the DEA; it is not an "FBI-led" modifier."""

@@ -22,7 +22,7 @@ from corpus.relate import lexicon as lx
 from corpus.relate import pairs
 from corpus.relate.modality import is_critical, modality_of
 
-RELATE_VERSION = "16"
+RELATE_VERSION = "17"
 RELATOR_VERSION = RELATE_VERSION      # the skeleton's name, kept for old imports
 
 ACTOR_KINDS = ("agency", "country", "organization")
@@ -32,6 +32,8 @@ DIRECT, PREPOSITION, LIST, CROSS = 0.9, 0.8, 0.7, 0.55
 MAX_AMONG = 2       # co-agents paired among themselves only when two ("X and Y conducted")
 MAX_SIDE = 2        # a lone group modifier ("U.S. agencies") is paired with at most two
 MAX_CROSS = 4       # a list-by-list cross product is read only up to 2 x 2
+# "Sanchez-Valencia was transported from Mexico to the United States": who is handed over
+PERSON_WORDS = frozenset({"he", "she", "they", "defendant", "fugitive", "suspect"})
 MAX_LEAD = 2        # agencies named as leading the investigation that helpers are paired with
 MAX_STAR = 5        # co-agents with one international body: each paired with the body
 MAX_MIXED = 60      # co-agents at home and abroad: each home agency with each body abroad
@@ -996,9 +998,14 @@ class _SentenceReader:
                 if len(places) == 1:
                     givers = [fr.Actor(places, -1, frozenset(), resolved=True)]
             conf = CROSS
-        if fr.lemma(verb) == "transfer" and not (roles.get(fr.FROM) and receivers) and not (
+        if fr.lemma(verb) in ("transfer", "transport") and not (
+                roles.get(fr.FROM) and receivers) and not (
                 receivers and givers and all(a.kinds == ("country",) for a in givers + receivers)):
             return                       # money and assets are transferred too, not by states
+        if fr.lemma(verb) == "transport" and not any(
+                c.dep_ == "nsubjpass" and (c.ent_type_ == "PERSON" or c.lower_ in PERSON_WORDS)
+                for c in verb.children):
+            return                       # drugs are transported too; a person handed over
         self.add(givers, receivers, "legal_assistance", True,
                  self._conf(givers, conf), verb)
 

@@ -18,7 +18,8 @@ GIVE_VERBS = {
     "co-fund": "funding", "cofund": "funding",
 }
 # class "hand_over": a government hands a person or evidence over (legal_assistance)
-HAND_OVER_VERBS = {"extradite", "surrender", "deport", "expel", "repatriate", "transfer"}
+HAND_OVER_VERBS = {"extradite", "surrender", "deport", "expel", "repatriate", "transfer",
+                   "transport"}
 # class "light": the object noun says what is given (provide training, deliver equipment)
 LIGHT_VERBS = {"provide", "give", "offer", "deliver", "extend", "conduct", "hold", "organize",
                "organise", "lead", "facilitate", "render", "lend", "furnish", "coordinate",
