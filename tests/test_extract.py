@@ -636,6 +636,23 @@ def test_a_possessive_country_and_a_province_comma_country_give_the_list_its_cou
     assert country.get("Seattle Police Department") == "USA", country
 
 
+def test_a_possessive_countrys_list_runs_past_the_glosses_of_its_names(settings):
+    # justice.gov (C.D. Cal.), Operation SpecTor: each country's bodies are listed with a
+    # gloss in their own language after each name, and every one of them is that country's
+    text = ("The international partners include France’s Directorate-General of Customs and "
+            "Indirect Taxes (Douane); Germany’s Federal Criminal Police Office "
+            "(Bundeskriminalamt), Central Criminal Investigation Department of Oldenburg "
+            "(Zentrale KriminaIinspektion Oldenburg), Berlin Police (Polizei Berlin); Brazil’s "
+            "Civil Police of the State of Piauí (Polícia Civil do Estado do Piauí), Civil Police "
+            "of the Federal District (Polícia Civil do Distrito Federal).")
+    extraction = extract_batch([_doc("s", text)], settings)
+    country = {e.name: e.country for e in extraction.entities if e.kind == "agency"}
+    assert country.get("Central Criminal Investigation Department of Oldenburg") == "DEU", country
+    assert country.get("Civil Police of the Federal District") == "BRA", country
+    assert "fra-douane" in {e.kb_id for e in extraction.entities}
+    assert "Directorate-General of Customs" not in country
+
+
 def test_a_companys_team_is_no_agency(settings):
     # justice.gov, dark web vendor case: "Substantial assistance and cooperation was provided
     # by Target, Amazon’s Customer Protection and Enforcement Team, Walmart": the team is

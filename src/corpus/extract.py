@@ -37,7 +37,7 @@ from corpus.knowledge import US_STATES, starts_with_us_state
 from corpus.records import (DateMention, Entity, Extraction, Mention, Rejection, canonical_name,
                             stable_id)
 
-EXTRACT_VERSION = "11"         # bump when the rules change, so databases re-extract
+EXTRACT_VERSION = "12"         # bump when the rules change, so databases re-extract
 STAGE = "extract"
 
 # One place to configure the domain components (a user swaps the KB by path here or
@@ -1041,11 +1041,19 @@ class Resolver:
 
     @staticmethod
     def _list_gap(doc: Doc, first: _Cand, second: _Cand) -> bool:
-        """Only list punctuation between two names: ", ", " and ", ", and the "."""
+        """Only list punctuation between two names: ", ", " and ", ", and the ", or the
+        brackets of a name's gloss ("Germany’s Federal Criminal Police Office
+        (Bundeskriminalamt), Central Criminal Investigation Department of Oldenburg")."""
         gap = doc[first.end:second.start]
         words = [t.lower_ for t in gap]
+        if words == ["("]:
+            return True                 # the gloss itself: the same body by another name
+        if words[:1] == ["("] and ")" in words:
+            # a gloss that is no name of ours: "Civil Police of the State of Piauí (Polícia
+            # Civil do Estado do Piauí), Civil Police of the Federal District"
+            words = words[words.index(")"):]
         return bool(words) and "\n" not in gap.text \
-            and all(w in (",", "and", "&", "the") for w in words) \
+            and all(w in (",", "and", "&", "the", ")") for w in words) \
             and any(w in (",", "and", "&") for w in words)
 
     def _country_after(self, doc: Doc, c: _Cand,
