@@ -653,6 +653,24 @@ def test_a_possessive_countrys_list_runs_past_the_glosses_of_its_names(settings)
     assert "Directorate-General of Customs" not in country
 
 
+def test_a_numbered_office_of_a_canton_is_an_agency_of_the_lists_country(settings):
+    # justice.gov OPA, Operation Dark HunTor: "Public Prosecutor's Office II of the Canton
+    # of Zurich" is a name (its numeral and its canton included), and Switzerland's
+    text = ("The international partners include Eurojust and Switzerland’s Zurich Canton Police "
+            "(Kantonspolizei Zürich) and Public Prosecutor's Office II of the Canton of Zurich "
+            "(Staatsanwaltschaft II).")
+    known = extract_batch([_doc("k", text)], settings)
+    by_id = {e.entity_id: e for e in known.entities}
+    read = {m.text: by_id[m.entity_id].kb_id for m in known.mentions}
+    assert read.get("Public Prosecutor's Office II of the Canton of Zurich") == "che-sta2-zh"
+    assert read.get("Staatsanwaltschaft II") == "che-sta2-zh"
+    # without the knowledge base's entry the shape alone still reads a Swiss body
+    shaped = extract_batch([_doc("z", text.replace("Office II of the Canton of Zurich (Staatsanwaltschaft II)",
+                                             "Office IV of the Canton of Zurich"))], settings)
+    country = {e.name: e.country for e in shaped.entities if e.kind == "agency"}
+    assert country.get("Public Prosecutor's Office IV of the Canton of Zurich") == "CHE", country
+
+
 def test_a_companys_team_is_no_agency(settings):
     # justice.gov, dark web vendor case: "Substantial assistance and cooperation was provided
     # by Target, Amazon’s Customer Protection and Enforcement Team, Walmart": the team is

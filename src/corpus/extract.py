@@ -37,7 +37,7 @@ from corpus.knowledge import US_STATES, starts_with_us_state
 from corpus.records import (DateMention, Entity, Extraction, Mention, Rejection, canonical_name,
                             stable_id)
 
-EXTRACT_VERSION = "12"         # bump when the rules change, so databases re-extract
+EXTRACT_VERSION = "13"         # bump when the rules change, so databases re-extract
 STAGE = "extract"
 
 # One place to configure the domain components (a user swaps the KB by path here or
@@ -123,6 +123,7 @@ TAIL_MARKERS = re.compile(
 _VERBISH = re.compile(r"\b(?:is|are|was|were|has|have|had|will|said|says|to|be|been)\b")
 _ACRONYM_TOKEN = re.compile(r"^[A-Z][A-Za-z0-9&\-]{1,9}$")
 _TRAILING_BRACKET = re.compile(r"\s*\([^()]*\)$")
+_ROMAN = frozenset({"ii", "iii", "iv", "vi", "vii", "viii", "ix"})     # not "i", "v", "x"
 _QUOTE_OPEN = {"“", '"', "‘", "«"}
 _QUOTE_CLOSE = {"”", '"', "’", "»"}
 
@@ -581,6 +582,8 @@ class Resolver:
         for k in range(len(words) - 1, -1, -1):
             w = words[k]
             tail = words[k + 1:]
+            if tail[:1] and tail[0] in _ROMAN and (len(tail) == 1 or tail[1] in CONNECTORS):
+                tail = tail[1:]         # "Public Prosecutor's Office II of the Canton of Zurich"
             tail_ok = not tail or tail[0] in CONNECTORS
             if w in PROGRAM_HEADS and tail_ok and k > 0:
                 return _Cand(start, end, "program", "shape", priority=2)
@@ -1084,8 +1087,10 @@ class Resolver:
         if any(self.kb.country_code(t.text) for t in span) \
                 or res.country is not None and res.kb_id is None:
             return None             # "Italian National Police" names its own
-        if any(t.ent_type_ == "GPE" and not self.kb.country_code(t.text) for t in span):
-            return None             # "Tampa Field Office": a place of its own
+        if any(t.ent_type_ == "GPE" and not self.kb.country_code(t.text)
+               and not any(w.lower_ == "of" for w in doc[span.start:t.i]) for t in span):
+            return None             # "Tampa Field Office": a place of its own (but "...
+            #                         Office II of the Canton of Zurich" is in the country)
         entry = self.kb.lookup(span.text, country=code, kinds=("agency",))
         if entry is not None and entry.country == code:
             parent = entry.parent
