@@ -983,6 +983,33 @@ def test_the_us_attorney_who_thanks_speaks_for_the_office(nlp):
     assert thanked >= {"FRA", "ESP", "GBR", "NLD"}, rels
 
 
+def test_officials_who_praise_the_work_of_an_agency_and_its_partners_abroad(nlp):
+    """justice.gov (W.D. Pa.), QQAAZZ: "Acting Assistant Attorney General Rabbit and U.S.
+    Attorney Brady praised the outstanding investigative work of the FBI's Pittsburgh Field
+    Office and their law enforcement partners from Portugal, Spain, ...": the office of the
+    U.S. Attorney among the speakers praises the partners abroad too."""
+    text = ("United States Attorney Scott W. Brady for the Western District of Pennsylvania "
+            "made the announcement. Acting Assistant Attorney General Rabbit and U.S. Attorney "
+            "Brady praised the outstanding investigative work of the FBI’s Pittsburgh Field "
+            "Office and their law enforcement partners from Portugal, Spain, the United Kingdom "
+            "and Latvia.")
+    usao = "usa-usao-wdpa"
+    rels = relate(nlp, text, {
+        "Western District of Pennsylvania": (usao, "agency", "USA"), "FBI": FBI,
+        "Portugal": country("PRT"), "Spain": country("ESP"),
+        "United Kingdom": country("GBR"), "Latvia": country("LVA")},
+        entity_names={usao: "U.S. Attorney's Office for the Western District of Pennsylvania"})
+    praised = {r.target_id if r.source_id == usao else r.source_id
+               for r in rels if usao in (r.source_id, r.target_id) and r.trigger == "praised"}
+    assert praised >= {"PRT", "ESP", "GBR", "LVA"}, rels
+    # the Assistant Attorney General alone is no U.S. Attorney
+    alone = relate(nlp, text.replace(" and U.S. Attorney Brady", ""), {
+        "Western District of Pennsylvania": (usao, "agency", "USA"), "FBI": FBI,
+        "Portugal": country("PRT")},
+        entity_names={usao: "U.S. Attorney's Office for the Western District of Pennsylvania"})
+    assert not [r for r in alone if usao in (r.source_id, r.target_id)], alone
+
+
 def test_a_home_unit_the_kb_does_not_know_acts_as_its_agency(nlp):
     """justice.gov (OPA), Cryptex: the Secret Service's Cyber Investigative Section leads;
     the gold and analysts name the Secret Service. A unit abroad the knowledge base does not

@@ -22,7 +22,7 @@ from corpus.relate import lexicon as lx
 from corpus.relate import pairs
 from corpus.relate.modality import is_critical, modality_of
 
-RELATE_VERSION = "17"
+RELATE_VERSION = "18"
 RELATOR_VERSION = RELATE_VERSION      # the skeleton's name, kept for old imports
 
 ACTOR_KINDS = ("agency", "country", "organization")
@@ -184,7 +184,11 @@ def _us_attorney(subject, look_back: bool = True) -> bool:
     doc = subject.doc
     if subject.ent_type_ == "PERSON" or subject.pos_ == "PROPN":   # "Mr. Roos": no PERSON tag
         before = [t.lower_ for t in doc[max(0, subject.left_edge.i - 2):subject.left_edge.i + 1]]
-        return "attorney" in before or bool({"mr.", "ms.", "mrs.", "mr", "ms", "mrs"} & set(before))
+        # "Acting Assistant Attorney General Rabbit and U.S. Attorney Brady praised ...":
+        # the title right before the name itself, when the subject is a list of officials
+        own = [t.lower_ for t in doc[max(0, subject.i - 2):subject.i]]
+        return "attorney" in before or own[-1:] == ["attorney"] and "general" not in own \
+            or bool({"mr.", "ms.", "mrs.", "mr", "ms", "mrs"} & set(before))
     if look_back and subject.lower_ in ("he", "she") and subject.sent.start > 0:
         previous = doc[subject.sent.start - 1].sent
         return any(t.dep_ == "nsubj" and _us_attorney(t, False) for t in previous)
@@ -645,8 +649,13 @@ def _trigger_kind(tok) -> str | None:
             and _partners_from(tok) is not None:
         return "partners_from"             # "their law enforcement partners from A, B, C"
     if fr.is_verb(tok) and word in lx.THANK_VERBS and any(
-            c.dep_ == "dobj" and c.lemma_.lower() in lx.HELP_NOUNS for c in tok.children):
-        return "thank"                     # "The Department appreciates the cooperation ..."
+            c.dep_ == "dobj" and (c.lemma_.lower() in lx.HELP_NOUNS
+                                  or c.lemma_.lower() in ("work", "effort") and any(
+                                      p.dep_ == "prep" and p.lower_ == "of" for p in c.children))
+            for c in tok.children):
+        # "The Department appreciates the cooperation ...", "U.S. Attorney Brady praised the
+        # outstanding investigative work of the FBI's Pittsburgh Field Office and ..."
+        return "thank"
     if fr.is_verb(tok) or (tok.is_title and word in fr._KNOWN_VERBS and tok.dep_ == "ROOT"):
         if word in lx.GIVE_VERBS:
             return "give"
@@ -1116,6 +1125,11 @@ class _SentenceReader:
         # the help noun, which blocks paths as a trigger of its own
         anchors += [o for o in verb.children
                     if o.dep_ == "dobj" and o.lemma_.lower() in lx.HELP_NOUNS]
+        # "praised the investigative work of the FBI's Pittsburgh Field Office and their law
+        # enforcement partners from Portugal, Spain, ...": the partners praised too
+        anchors += [t for o in verb.children if o.dep_ == "dobj" for t in o.subtree
+                    if t.i in self.blockers and _partners_from(t) is not None
+                    and t.i not in for_tokens]
         helpers = [a for a in self.actors if a.root not in for_tokens and a not in thankers
                    and any(self._under(a, anchor) for anchor in anchors)]
         rtype = self.type_from_context()
