@@ -647,7 +647,7 @@ def test_a_possessive_countrys_list_runs_past_the_glosses_of_its_names(settings)
             "of the Federal District (Polícia Civil do Distrito Federal).")
     extraction = extract_batch([_doc("s", text)], settings)
     country = {e.name: e.country for e in extraction.entities if e.kind == "agency"}
-    assert country.get("Central Criminal Investigation Department of Oldenburg") == "DEU", country
+    assert country.get("Zentrale Kriminalinspektion Oldenburg") == "DEU", country
     assert country.get("Civil Police of the Federal District") == "BRA", country
     assert "fra-douane" in {e.kb_id for e in extraction.entities}
     assert "Directorate-General of Customs" not in country
@@ -669,6 +669,31 @@ def test_a_numbered_office_of_a_canton_is_an_agency_of_the_lists_country(setting
                                              "Office IV of the Canton of Zurich"))], settings)
     country = {e.name: e.country for e in shaped.entities if e.kind == "agency"}
     assert country.get("Public Prosecutor's Office IV of the Canton of Zurich") == "CHE", country
+
+
+def test_a_partner_list_gives_each_body_its_country_and_its_own_name(settings):
+    # secretservice.gov, Operation reWired: "... (PAF) of France", "Squadra Mobile Di Caserta
+    # and Italian National Police" (two bodies), "(DCI) of Kenya", and a run of British
+    # bodies the closing "of the UK" names, confirmed by the known ones among them
+    text = ("Additionally, the Direction Centrale de la Police aux Frontieres (PAF) of France, "
+            "Squadra Mobile Di Caserta and Italian National Police, Directorate of Criminal "
+            "Investigations (DCI) of Kenya and the National Crime Agency (NCA), North Wales "
+            "Police, Metropolitan Police Service and Hertfordshire Constabulary of the UK "
+            "provided significant assistance.")
+    extraction = extract_batch([_doc("w", text)], settings)
+    agencies = {e.name: (e.country, e.kb_id) for e in extraction.entities if e.kind == "agency"}
+    assert agencies.get("Police aux frontières") == ("FRA", "fra-paf"), agencies
+    assert "Squadra Mobile Di Caserta" in agencies
+    assert agencies.get("Directorate of Criminal Investigations (Kenya)") == ("KEN", "ken-dci")
+    assert agencies.get("North Wales Police") == ("GBR", None)
+    assert agencies.get("Hertfordshire Constabulary") == ("GBR", None)
+    # "X of France, Y, Z of Japan": an unknown body two names back is no one's
+    mixed = extract_batch([_doc("m", "The Cyber Unit of France, the Kanto Crime Squad, the "
+                                     "Osaka Crime Squad and the Fukuoka Crime Squad of Japan "
+                                     "assisted.")], settings)
+    country = {e.name: e.country for e in mixed.entities if e.kind == "agency"}
+    assert country.get("Osaka Crime Squad") == "JPN" and country.get("Kanto Crime Squad") is None, \
+        country
 
 
 def test_a_companys_team_is_no_agency(settings):

@@ -37,7 +37,7 @@ from corpus.knowledge import US_STATES, starts_with_us_state
 from corpus.records import (DateMention, Entity, Extraction, Mention, Rejection, canonical_name,
                             stable_id)
 
-EXTRACT_VERSION = "13"         # bump when the rules change, so databases re-extract
+EXTRACT_VERSION = "14"         # bump when the rules change, so databases re-extract
 STAGE = "extract"
 
 # One place to configure the domain components (a user swaps the KB by path here or
@@ -55,13 +55,13 @@ police policía policia polícia polizia polizei politie policja politi poliisi 
 gendarmerie gendarmería carabinieri guardia bureau directorate direction dirección
 direção directorate-general unit unidad unité agency agence agencia ministry ministère
 ministerio ministério department departamento office service servicio command division
-section centre center cell squad brigade brigada force taskforce commission authority
+section centre center cell squad squadra brigade brigada force taskforce commission authority
 administration prosecutor prosecution procuratorate procuraduría fiscalía parquet
 inspectorate guard secretariat academy embassy consulate customs groupe gruppo grupo
 corps marshals constabulary judiciaire team
 """.split())
 LEADING_HEADS = frozenset("""
-groupe brigade brigada direction dirección direção unidad unité agence agencia ministère
+groupe brigade brigada squadra direction dirección direção unidad unité agence agencia ministère
 ministerio ministério policía polícia polizia gendarmerie gendarmería guardia fiscalía
 procuraduría office bureau ministry department directorate agency division command
 centre center unit service
@@ -84,7 +84,7 @@ herald gazette technologies solutions labs laboratories society coalition exchan
 airlines partners gmbh s.a. ag plc centers
 """.split())
 CONNECTORS = frozenset("""of for and & de la le du des del da do di on against the y e
-für der van von l' d' en""".split())
+für der van von l' d' en aux""".split())
 # a name that ends in these plurals is several bodies, not one
 COLLECTIVE_HEADS = frozenset({"departments", "offices", "agencies"})
 # the last words of a field unit's name: "New York Field Office", "Miami Field Division"
@@ -441,6 +441,7 @@ class Resolver:
                             "working", "forum", "convention"}):
                     break
                 if low in ("and", "&") and (j + 1 < n and doc[j + 1].lower_ == "the"
+                                            or j + 2 < n and self._nationality(doc[j + 1])
                                             or doc[j - 1].lower_ in AGENCY_HEADS
                                             or doc[j - 1].lower_.endswith(COMPOUND_HEAD_ENDINGS)
                                             or self._ends_with_country(doc, start, j)):
@@ -470,6 +471,13 @@ class Resolver:
             owner = None
             i = max(j, i + 1)
         return runs
+
+    def _nationality(self, tok) -> bool:
+        """"Italian", "German": a nationality word that opens another body's name
+        ("Squadra Mobile Di Caserta and Italian National Police")."""
+        code = self.kb.country_code(tok.text)
+        country = self.kb.countries.get(code) if code else None
+        return country is not None and tok.text in country.demonyms
 
     def _ends_with_country(self, doc: Doc, start: int, end: int) -> bool:
         return any(self.kb.country_code(doc[k:end].text) for k in range(max(start, end - 3), end))
@@ -946,6 +954,10 @@ class Resolver:
                 country = "USA"         # "Missouri Department of Revenue"
             key = "|".join([code or "", parent_key or "", fold(core)])
             name = re.sub(r"\s+", " ", span.text.strip())
+            if code is not None and ce < c.end and cs == c.start and not is_generic(core_words):
+                # "Hertfordshire Constabulary of the UK": the body's own name, its country
+                # apart ("National Police of Colombia", a generic name, keeps it)
+                name = re.sub(r"\s+", " ", doc[cs:ce].text.strip())
             if pc is not None:              # "Financial Crimes Division of DIJIN"
                 name = re.sub(r"\s+", " ", doc[c.start:pc.end].text)
             if name.lower().startswith("the "):
@@ -987,6 +999,7 @@ class Resolver:
         replaced: dict[int, Resolved] = {}
         for i, (c, res) in enumerate(listed):
             possessed = -1              # the name a country's possessive stands before
+            confirm = False             # walking back: only as far as a known body confirms
             code, cs, ce = self._country_split(doc, c.start, c.end)
             if code is not None and res.country == code and cs > c.start:
                 if not self._shared_adjective(doc, c.start, cs, code):
@@ -1002,11 +1015,22 @@ class Resolver:
                 possessed = i + 1
             elif code is not None and res.country == code and ce < c.end:
                 # "A and the B of Thailand": the name just before; a longer list of
-                # "X of France, Y, Z of Japan" gives each its own
-                steps = range(i - 1, max(-1, i - 2), -1)
+                # "X of France, Y, Z of Japan" gives each its own, unless a body the
+                # knowledge base knows in that country further back shows the list is one
+                # country's ("the National Crime Agency (NCA), North Wales Police, Metropolitan
+                # Police Service and Hertfordshire Constabulary of the UK")
+                steps = range(i - 1, -1, -1)
+                confirm = True
                 if i and "and" not in {t.lower_ for t in doc[listed[i - 1][0].end:c.start]}:
                     continue
             else:
+                glossed = self._country_after_gloss(doc, c, listed[i + 1:])
+                if glossed is not None:
+                    # "Directorate of Criminal Investigations (DCI) of Kenya": that body only
+                    found = self._in_country(doc, c, res, glossed)
+                    if found is not None:
+                        replaced[id(res)] = found
+                    continue
                 code = self._country_after(doc, c, listed[i + 1:])
                 if code is None:
                     continue
@@ -1015,6 +1039,7 @@ class Resolver:
                     replaced[id(res)] = _with_country(res, code)
                 steps = range(i - 1, -1, -1)
             near = i
+            pending: list[tuple[int, Resolved]] = []
             for j in steps:
                 a, b = sorted((near, j))
                 if j != possessed and not self._list_gap(doc, listed[a][0], listed[b][0]):
@@ -1027,8 +1052,14 @@ class Resolver:
                 found = self._in_country(doc, member, current, code)
                 if found is None:
                     break
-                replaced[id(listed[j][1])] = found
                 near = j
+                if confirm and j < i - 1 and not (current.kb_id and current.country == code):
+                    pending.append((id(listed[j][1]), found))
+                    continue
+                for key, value in pending:
+                    replaced[key] = value
+                pending = []
+                replaced[id(listed[j][1])] = found
         if not replaced:
             return out
         return [replaced.get(id(r), r) for r in out]
@@ -1076,6 +1107,23 @@ class Resolver:
             return None             # "in Uganda and Kenya": no one country
         return res.country
 
+    @staticmethod
+    def _country_after_gloss(doc: Doc, c: _Cand,
+                             following: list[tuple[_Cand, Resolved]]) -> str | None:
+        """"Direction Centrale ... (PAF) of France", "Directorate of Criminal Investigations
+        (DCI) of Kenya": the country after the name's bracketed acronym."""
+        k = c.end
+        if k + 3 >= len(doc) or doc[k].text != "(" or doc[k + 2].text != ")" \
+                or doc[k + 3].lower_ != "of":
+            return None
+        k += 4
+        if k < len(doc) and doc[k].lower_ == "the":
+            k += 1
+        for nxt, res in following[:3]:
+            if nxt.start == k and res.kind == "country":
+                return res.country
+        return None
+
     def _in_country(self, doc: Doc, c: _Cand, res: Resolved, code: str) -> Resolved | None:
         """An agency of a list read with the list's country: its entry in that country,
         or the unknown agency with that country; None when it names another one."""
@@ -1084,8 +1132,10 @@ class Resolver:
         if res.country == code:
             return res
         span = doc[c.start:c.end]
-        if any(self.kb.country_code(t.text) for t in span) \
-                or res.country is not None and res.kb_id is None:
+        named = {self.kb.country_code(t.text) for t in span} - {None}
+        if named == {code} and _unknown_agency(res):
+            return _with_country(res, code)     # "North Wales Police, ... of the UK"
+        if named or res.country is not None and res.kb_id is None:
             return None             # "Italian National Police" names its own
         if any(t.ent_type_ == "GPE" and not self.kb.country_code(t.text)
                and not any(w.lower_ == "of" for w in doc[span.start:t.i]) for t in span):
