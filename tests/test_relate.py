@@ -1010,6 +1010,26 @@ def test_officials_who_praise_the_work_of_an_agency_and_its_partners_abroad(nlp)
     assert not [r for r in alone if usao in (r.source_id, r.target_id)], alone
 
 
+def test_a_long_by_list_the_parser_bends_into_one_name_is_read_on_the_words(nlp):
+    """justice.gov (S.D. Fla.), dark web administrator sentenced: the parser hangs "DEA
+    Miami Field Office" on "FBI Miami's Cyber Task Force" as a modifier; the DEA still
+    conducted the investigation with the bodies abroad the list names."""
+    text = ("The investigation was conducted by DEA Miami Field Office and Paris Country "
+            "Office, FBI Miami’s Cyber Task Force, IRS-CI Miami Field Office, Europol, Special "
+            "Operations Division (SOD), Finnish National Police and Dutch National Police.")
+    rels = relate(nlp, text, {
+        "DEA Miami Field Office": ("usa-dea", "agency", "USA"),
+        "FBI Miami’s Cyber Task Force": FBI,
+        "IRS-CI Miami Field Office": ("usa-irsci", "agency", "USA"),
+        "Europol": EUROPOL,
+        "Finnish National Police": ("fin-police", "agency", "FIN"),
+        "Dutch National Police": ("nld-politie", "agency", "NLD")})
+    for partner in ("int-europol", "fin-police", "nld-politie"):
+        assert one(rels, "usa-dea", partner).type == "joint_operation"
+        assert one(rels, "usa-fbi", partner)
+    assert not [r for r in rels if {r.source_id, r.target_id} == {"usa-dea", "usa-fbi"}]
+
+
 def test_a_home_unit_the_kb_does_not_know_acts_as_its_agency(nlp):
     """justice.gov (OPA), Cryptex: the Secret Service's Cyber Investigative Section leads;
     the gold and analysts name the Secret Service. A unit abroad the knowledge base does not

@@ -22,7 +22,7 @@ from corpus.relate import lexicon as lx
 from corpus.relate import pairs
 from corpus.relate.modality import is_critical, modality_of
 
-RELATE_VERSION = "18"
+RELATE_VERSION = "19"
 RELATOR_VERSION = RELATE_VERSION      # the skeleton's name, kept for old imports
 
 ACTOR_KINDS = ("agency", "country", "organization")
@@ -1306,9 +1306,25 @@ class _SentenceReader:
         """The actors of a by-phrase written as a semicolon list ("investigated by HSI; DEA;
         USPIS; ...; Royal Canadian Mounted Police; ..."), which the parser breaks apart."""
         by = next((c for c in verb.children if c.dep_ == "agent"), None)
-        if by is None or not _semicolons_after(by):
+        if by is None:
             return []
-        return _named_after(self.sent, by, self.index)
+        named = _named_after(self.sent, by, self.index)
+        if _semicolons_after(by) or len(named) >= 4 and self._scrambled(named):
+            return named
+        return []
+
+    def _scrambled(self, named) -> bool:
+        """A long comma list the parser bent into one name: "by DEA Miami Field Office and
+        Paris Country Office, FBI Miami's Cyber Task Force, ..." hangs the DEA office on
+        the FBI's task force as a modifier."""
+        doc = self.sent.doc
+        for actor in named:
+            root = doc[actor.root]
+            owner = self.index.get(root.head.i)
+            if root.dep_ in ("nmod", "compound") and owner is not None and owner is not actor \
+                    and owner in named and root.head.i > max(actor.tokens, default=root.i):
+                return True
+        return False
 
     def read_audience(self, noun) -> None:
         """The people a training event was given to, and where they come from: "The ICHIP
