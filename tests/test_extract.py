@@ -696,6 +696,19 @@ def test_a_partner_list_gives_each_body_its_country_and_its_own_name(settings):
         country
 
 
+def test_the_emotet_partners_are_the_knowledge_bases_bodies(settings):
+    # justice.gov OPA, Emotet botnet disrupted: the court and the Frankfurt prosecutors under
+    # the names the release gives them
+    text = ("The FBI conducted the operation in close cooperation with investigators and "
+            "prosecutors from several jurisdictions, including France’s National Police and "
+            "Judicial Court of Paris, Germany’s Federal Criminal Police and General Public "
+            "Prosecutor’s Office Frankfurt/Main.")
+    extraction = extract_batch([_doc("e", text)], settings)
+    known = {e.kb_id for e in extraction.entities}
+    assert {"fra-tj-paris", "deu-gsta-ffm", "fra-pn", "deu-bka"} <= known, known
+    assert "deu-gsta" not in known      # not the generic "General Public Prosecutor's Office"
+
+
 def test_a_companys_team_is_no_agency(settings):
     # justice.gov, dark web vendor case: "Substantial assistance and cooperation was provided
     # by Target, Amazon’s Customer Protection and Enforcement Team, Walmart": the team is
