@@ -709,6 +709,16 @@ def test_the_emotet_partners_are_the_knowledge_bases_bodies(settings):
     assert "deu-gsta" not in known      # not the generic "General Public Prosecutor's Office"
 
 
+def test_the_consumer_protection_branch_is_the_civil_divisions(settings):
+    # justice.gov OPA, Nigerian national extradited from the United Kingdom: the branch leads
+    # the investigation the foreign police assisted
+    extraction = extract_batch([_doc("c", "The Consumer Protection Branch, USPIS, and HSI are "
+                                          "investigating the case.")], settings)
+    by_id = {e.entity_id: e for e in extraction.entities}
+    branch = next(e for e in extraction.entities if e.kb_id == "usa-doj-cpb")
+    assert by_id[branch.parent_id].kb_id == "usa-doj-civil"
+
+
 def test_a_companys_team_is_no_agency(settings):
     # justice.gov, dark web vendor case: "Substantial assistance and cooperation was provided
     # by Target, Amazon’s Customer Protection and Enforcement Team, Walmart": the team is
