@@ -1030,6 +1030,26 @@ def test_a_long_by_list_the_parser_bends_into_one_name_is_read_on_the_words(nlp)
     assert not [r for r in rels if {r.source_id, r.target_id} == {"usa-dea", "usa-fbi"}]
 
 
+def test_i_thank_in_a_quote_is_the_speakers_agency_thanking(nlp):
+    """justice.gov OPA, Nigerian national extradited from the United Kingdom: "I thank the
+    Kingdom of Spain and the United Kingdom ..." is said by the head of the Civil Division;
+    the speaker's own units he commends are no partners."""
+    text = ("“Schemes that prey on the elderly are particularly insidious,” said Principal "
+            "Deputy Attorney General Brian M. Boynton, head of the Justice Department’s Civil "
+            "Division. “I thank the Kingdom of Spain and the United Kingdom for their tireless "
+            "efforts in assisting U.S. authorities.”\n\n“DEA and our partners are watching,” "
+            "said Administrator Anne Milgram of the DEA. “I commend the investigative efforts "
+            "of the Cyber Support Section.”")
+    civil = ("usa-doj-civil", "agency", "USA")
+    rels = relate(nlp, text, {
+        "Civil Division": civil, "Spain": country("ESP"), "United Kingdom": country("GBR"),
+        "DEA": ("usa-dea", "agency", "USA"),
+        "Cyber Support Section": ("cyber-support", "agency", None)})
+    for partner in ("ESP", "GBR"):
+        assert one(rels, "usa-doj-civil", partner).trigger == "thank"
+    assert not [r for r in rels if "cyber-support" in (r.source_id, r.target_id)], rels
+
+
 def test_a_home_unit_the_kb_does_not_know_acts_as_its_agency(nlp):
     """justice.gov (OPA), Cryptex: the Secret Service's Cyber Investigative Section leads;
     the gold and analysts name the Secret Service. A unit abroad the knowledge base does not

@@ -22,10 +22,13 @@ from corpus.relate import lexicon as lx
 from corpus.relate import pairs
 from corpus.relate.modality import is_critical, modality_of
 
-RELATE_VERSION = "19"
+RELATE_VERSION = "20"
 RELATOR_VERSION = RELATE_VERSION      # the skeleton's name, kept for old imports
 
 ACTOR_KINDS = ("agency", "country", "organization")
+
+# a quote's attribution: "..., said Special Agent in Charge ..."
+_SAID = re.compile(r"\b(?:said|says|stated|added)\b")
 
 # confidence by the kind of evidence
 DIRECT, PREPOSITION, LIST, CROSS = 0.9, 0.8, 0.7, 0.55
@@ -1134,6 +1137,16 @@ class _SentenceReader:
                    and any(self._under(a, anchor) for anchor in anchors)]
         rtype = self.type_from_context()
         office = self._attorneys_office()
+        speaker = self._speaker(verb) if not thankers else None
+        if speaker is not None:
+            # "“... I thank the Kingdom of Spain and the United Kingdom for ...”" in the
+            # words of "Brian M. Boynton, head of the Justice Department’s Civil Division"
+            thankers = [fr.Actor((speaker,), -1, frozenset(), resolved=True)]
+            # only the partners abroad: a speaker's own units and teams ("I commend ...
+            # DEA’s Miami ... Task Force, Cyber Support Section, and ...") are no partners
+            helpers = [a for a in helpers if speaker not in a.entity_ids and all(
+                e in self.ctx.international or self.ctx.entities[e].country
+                and self.ctx.entities[e].country != self.ctx.home_code for e in a.entity_ids)]
         if not thankers and office and any(
                 c.dep_ == "nsubj" and _us_attorney(c) for c in verb.children):
             # "U.S. Attorney Durham thanked ...", "Mr. Clayton praised ... He also thanked
@@ -1144,6 +1157,36 @@ class _SentenceReader:
             self.add(thankers, helpers, rtype, False, self._conf(thankers, PREPOSITION), verb)
         elif helpers:
             self.add(helpers, self.lead_partners(helpers), rtype, False, CROSS, verb)
+
+    def _speaker(self, verb) -> str | None:
+        """The agency of the one who says "I" or "we" in a quote: the first agency its
+        attribution ("..., said Principal Deputy Attorney General Brian M. Boynton, head of
+        the Justice Department’s Civil Division.") names after "said", in the same
+        paragraph; the U.S. Attorney's Office when the attribution names a U.S. Attorney
+        and no agency; None when the clause's subject is no first person."""
+        clause = verb.head if verb.dep_ == "xcomp" and verb.head.i != verb.i else verb
+        if not any(c.dep_ == "nsubj" and c.lower_ in ("i", "we") for c in clause.children):
+            return None
+        doc = self.sent.doc
+        text = doc.text
+        start = text.rfind("\n\n", 0, self.sent.start_char) + 1
+        end = text.find("\n\n", self.sent.end_char)
+        end = len(text) if end < 0 else end
+        said = _SAID.search(text, start, end)
+        if said is None:
+            return None
+        tok = doc.char_span(said.start(), said.end(), alignment_mode="expand")
+        if tok is None:
+            return None
+        attribution = tok[0].sent
+        named = [e for at, e in self.ctx.order
+                 if said.end() <= at < attribution.end_char
+                 and self.ctx.entities[e].kind == "agency"]
+        if named:
+            return _acting_entity(named[0], self.ctx.entities, self.ctx.home_code)
+        if "attorney" in text[said.end():attribution.end_char].lower():
+            return self._attorneys_office()
+        return None
 
     def _attorneys_office(self) -> str | None:
         """The U.S. Attorney's Office a release speaks for: the owner when it is one, else
