@@ -1252,6 +1252,9 @@ def test_the_audience_of_a_training_event_names_the_trainees(nlp):
     for code in ("IDN", "MYS", "THA", "VNM"):
         r = one(rels, "usa-doj-ichip", code)
         assert (r.type, r.source_id, r.directed) == ("training", "usa-doj-ichip", True)
+        # the host of the workshop trains the audience too
+        r = one(rels, "usa-hsi", code)
+        assert (r.type, r.source_id, r.directed) == ("training", "usa-hsi", True)
     text = ("January 2026: The ICHIP held the fifth phase of the multi-phase Global Cyber "
             "Forensics Advisor (GCFA) Certification series for twenty digital forensics "
             "investigators of the Royal Malaysia Police in Kuala Lumpur, Malaysia.")

@@ -22,7 +22,7 @@ from corpus.relate import lexicon as lx
 from corpus.relate import pairs
 from corpus.relate.modality import is_critical, modality_of
 
-RELATE_VERSION = "20"
+RELATE_VERSION = "21"
 RELATOR_VERSION = RELATE_VERSION      # the skeleton's name, kept for old imports
 
 ACTOR_KINDS = ("agency", "country", "organization")
@@ -1389,6 +1389,19 @@ class _SentenceReader:
             return
         trainers = [a for a in self.roles(verb).get(fr.SUBJ, []) if a not in trainees]
         self.add(trainers, trainees, "training", True, PREPOSITION, noun)
+        # "... to an audience of 32 Malaysian investigators at a United Nations Office on
+        # Drugs and Crime (UNODC) digital evidence workshop": who holds the event trains the
+        # audience too, with the presenter
+        event = next((g for p in (*verb.children, *noun.children)
+                      if p.dep_ == "prep" and p.lower_ == "at"
+                      for g in p.children if g.dep_ == "pobj"
+                      and fr.lemma(g) in lx.TRAINING_EVENT_WORDS), None)
+        if event is None:
+            return
+        hosts = [a for a in self.actors if not a.resolved and a not in trainees
+                 and a not in trainers and event.left_edge.i <= a.root < event.i]
+        self.add(hosts, trainees, "training", True, PREPOSITION, event)
+        self.add(hosts, trainers, "training", False, PREPOSITION, event)
 
     def read_help_noun(self, noun) -> None:
         own = self.roles(noun)
