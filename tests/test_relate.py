@@ -1050,6 +1050,26 @@ def test_i_thank_in_a_quote_is_the_speakers_agency_thanking(nlp):
     assert not [r for r in rels if "cyber-support" in (r.source_id, r.target_id)], rels
 
 
+def test_these_actions_in_a_multinational_effort_are_the_previous_subjects(nlp):
+    """justice.gov (C.D. Cal.), Qakbot leader indicted: "the Justice Department filed today a
+    civil forfeiture complaint ... These actions are the latest step in an ongoing
+    multinational effort by the United States, France, ...": the Department's actions."""
+    text = ("In connection with the charges, the Justice Department filed today a civil "
+            "forfeiture complaint against more than $24 million in cryptocurrency seized from "
+            "Gallyamov. These actions are the latest step in an ongoing multinational effort by "
+            "the United States, France, Germany, the Netherlands, and Canada to combat "
+            "cybercrime.")
+    doj = ("usa-doj", "agency", "USA")
+    names = {"Justice Department": doj, "United States": country("USA"),
+             "France": country("FRA"), "Germany": country("DEU"),
+             "Netherlands": country("NLD"), "Canada": country("CAN")}
+    rels = relate(nlp, text, names)
+    for code in ("FRA", "DEU", "NLD", "CAN"):
+        assert one(rels, "usa-doj", code).type == "joint_operation"
+    other = relate(nlp, text.replace("These actions are", "Cybercrime is"), names)
+    assert not [r for r in other if "usa-doj" in (r.source_id, r.target_id)], other
+
+
 def test_a_home_unit_the_kb_does_not_know_acts_as_its_agency(nlp):
     """justice.gov (OPA), Cryptex: the Secret Service's Cyber Investigative Section leads;
     the gold and analysts name the Secret Service. A unit abroad the knowledge base does not

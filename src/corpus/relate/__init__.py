@@ -22,7 +22,7 @@ from corpus.relate import lexicon as lx
 from corpus.relate import pairs
 from corpus.relate.modality import is_critical, modality_of
 
-RELATE_VERSION = "21"
+RELATE_VERSION = "22"
 RELATOR_VERSION = RELATE_VERSION      # the skeleton's name, kept for old imports
 
 ACTOR_KINDS = ("agency", "country", "organization")
@@ -1299,8 +1299,30 @@ class _SentenceReader:
             if fr.lemma(noun) in lx.NOUN_TYPES:
                 self.read_noun(noun)       # "an international investigation by HSI, FBI ..."
             return
-        self.add_each(self.home_leads(), self._foreign_named(countries), "joint_operation",
-                      noun)
+        leads = self.home_leads()
+        earlier = self._actions_of_previous_subject()
+        if earlier is not None and earlier not in {e for a in leads for e in a.entity_ids}:
+            leads = leads + [fr.Actor((earlier,), -1, frozenset(), resolved=True)]
+        self.add_each(leads, self._foreign_named(countries), "joint_operation", noun)
+
+    def _actions_of_previous_subject(self) -> str | None:
+        """"The Justice Department filed today a civil forfeiture complaint ... These actions
+        are the latest step in ...": the home agency that is the subject of the sentence
+        before, when this one's subject is "these actions" or "this action"."""
+        root = self.sent.root
+        if not any(c.dep_ == "nsubj" and c.lemma_.lower() == "action"
+                   and any(d.lower_ in ("this", "these") for d in c.children)
+                   for c in root.children) or self.sent.start == 0:
+            return None
+        before = self.sent.doc[self.sent.start - 1].sent
+        subject = next((c for c in before.root.children if c.dep_ == "nsubj"), None)
+        if subject is None:
+            return None
+        a, b = subject.left_edge.idx, subject.right_edge.idx + len(subject.right_edge)
+        named = [e for at, e in self.ctx.order if a <= at < b
+                 and self.ctx.entities[e].kind == "agency"
+                 and self.ctx.entities[e].country == self.ctx.home_code]
+        return named[-1] if named else None
 
     def read_gratitude(self, noun) -> None:
         """"Abbate expressed the Bureau's gratitude to our international partners ...,
