@@ -719,6 +719,17 @@ def test_the_consumer_protection_branch_is_the_civil_divisions(settings):
     assert by_id[branch.parent_id].kb_id == "usa-doj-civil"
 
 
+def test_a_nationality_word_before_a_known_body_is_part_of_its_name(settings):
+    # justice.gov (D.D.C.), Dark Scandals: "The Dutch National Police of the Netherlands"
+    # is written as one name; a nationality of another country stays apart
+    extraction = extract_batch([_doc("n", "The Dutch National Police of the Netherlands and "
+                                          "the French National Police of the Netherlands "
+                                          "provided assistance.")], settings)
+    texts = {m.text for m in extraction.mentions if m.kind == "agency"}
+    assert "Dutch National Police of the Netherlands" in texts, texts
+    assert "French National Police of the Netherlands" not in texts, texts
+
+
 def test_a_companys_team_is_no_agency(settings):
     # justice.gov, dark web vendor case: "Substantial assistance and cooperation was provided
     # by Target, Amazon’s Customer Protection and Enforcement Team, Walmart": the team is

@@ -15,7 +15,7 @@ import pytest
 
 from conftest import DEV_GOLD, DEV_JSONL
 from corpus.records import DateMention, Entity, Mention, stable_id
-from corpus.relate import RELATE_VERSION, find_relations
+from corpus.relate import RELATE_VERSION, _mend_bracket_lists, find_relations
 
 FBI = ("usa-fbi", "agency", "USA")
 EUROPOL = ("int-europol", "agency", None)
@@ -1068,6 +1068,29 @@ def test_these_actions_in_a_multinational_effort_are_the_previous_subjects(nlp):
         assert one(rels, "usa-doj", code).type == "joint_operation"
     other = relate(nlp, text.replace("These actions are", "Cybercrime is"), names)
     assert not [r for r in other if "usa-doj" in (r.source_id, r.target_id)], other
+
+
+def test_a_list_member_after_a_bracketed_place_is_still_listed(nlp):
+    """justice.gov (D.D.C.), Dark Scandals: "jointly investigated by the Internal Revenue
+    Service-Criminal Investigations (Washington, D.C.) and Homeland Security Investigations
+    (...)": the parser makes HSI a conjunct of Washington; HSI led the case too."""
+    text = ("The investigation was jointly investigated by the Internal Revenue Service-Criminal "
+            "Investigations (Washington, D.C.) and Homeland Security Investigations (Colorado "
+            "Springs and The Hague). The Dutch National Police of the Netherlands and Europol "
+            "provided assistance.")
+    rels = relate(nlp, text, {
+        "Internal Revenue Service-Criminal Investigations": ("usa-irsci", "agency", "USA"),
+        "Homeland Security Investigations": ("usa-hsi", "agency", "USA"),
+        "Dutch National Police of the Netherlands": ("nld-politie", "agency", "NLD"),
+        "Europol": EUROPOL})
+    for lead in ("usa-irsci", "usa-hsi"):
+        for partner in ("nld-politie", "int-europol"):
+            assert one(rels, lead, partner)
+    doc = nlp(text)
+    hsi = next(t for t in doc if t.text == "Homeland")
+    _mend_bracket_lists(doc)
+    listed = next(t for t in hsi.ancestors if t.dep_ == "conj")
+    assert listed.head.text == "Investigations" and listed.head.i < hsi.i - 5
 
 
 def test_a_home_unit_the_kb_does_not_know_acts_as_its_agency(nlp):

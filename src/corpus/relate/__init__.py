@@ -22,7 +22,7 @@ from corpus.relate import lexicon as lx
 from corpus.relate import pairs
 from corpus.relate.modality import is_critical, modality_of
 
-RELATE_VERSION = "22"
+RELATE_VERSION = "23"
 RELATOR_VERSION = RELATE_VERSION      # the skeleton's name, kept for old imports
 
 ACTOR_KINDS = ("agency", "country", "organization")
@@ -79,6 +79,7 @@ def find_relations(doc, mentions: Sequence[Mention], entities: Mapping[str, Enti
     if not actor_mentions:
         return []
     _mend_split_names(doc, actor_mentions)
+    _mend_bracket_lists(doc)
     by_sentence = _actors_by_sentence(doc, actor_mentions, entities)
     ctx = _document_context(doc, by_sentence, actor_mentions, entities)
     relations: dict[tuple, Relation] = {}
@@ -216,6 +217,26 @@ def _mend_split_names(doc, mentions: Sequence[Mention]) -> None:
             continue                       # not a split name, or a piece left unparsed
         root.head = doc[last.start - 1]
         root.dep_ = "flat"
+
+
+def _mend_bracket_lists(doc) -> None:
+    """"by the Internal Revenue Service-Criminal Investigations (Washington, D.C.) and
+    Homeland Security Investigations (...)": the parser makes the next list member a
+    conjunct of the place in the brackets; it is a conjunct of what the brackets qualify."""
+    for tok in doc:
+        head = tok.head
+        if tok.dep_ != "conj" or head.i >= tok.i or head.head.i == head.i:
+            continue
+        between = doc[head.i + 1:tok.i]
+        opened = [t for t in doc[max(tok.sent.start, head.i - 8):head.i] if t.text in "()"]
+        if not (opened and opened[-1].text == "(" and any(t.text == ")" for t in between)):
+            continue
+        outer = head
+        while outer.i > opened[-1].i and outer.head.i != outer.i:
+            outer = outer.head            # up to the token the bracket hangs on
+        if outer.i >= opened[-1].i or outer.i in {t.i for t in tok.subtree}:
+            continue
+        tok.head = outer
 
 
 def _actors_by_sentence(doc, mentions, entities) -> dict[int, list[fr.Actor]]:
