@@ -1093,6 +1093,36 @@ def test_a_list_member_after_a_bracketed_place_is_still_listed(nlp):
     assert listed.head.text == "Investigations" and listed.head.i < hsi.i - 5
 
 
+def test_arrests_made_abroad_for_the_case_pair_the_bodies_with_its_leads(nlp):
+    """justice.gov (W.D. Wash.), FIN7 members in custody: "the result of an investigation
+    conducted by the Seattle Cyber Task Force of the FBI and the U.S. Attorney's Office ...
+    Arrests overseas were executed in Poland by ... CBŚP ...; in Germany by LKA Sachsen":
+    the bodies that made the arrests worked with the case's leads; the countries named as
+    places are no parties. A side investigation's agencies ("An investigation conducted by
+    FBI Atlanta ... identified a staffer") do not lead the case."""
+    text = ("The indictments are the result of an investigation conducted by the Seattle Cyber "
+            "Task Force of the FBI and the U.S. Attorney’s Office for the Western District of "
+            "Washington, with the assistance of numerous international agencies. Arrests overseas "
+            "were executed in Poland by the Shadow Hunters from CBŚP; in Germany by LKA "
+            "Sachsen and the Polizeidirektion Dresden.")
+    usao = ("usa-usao-wdwa", "agency", "USA")
+    names = {"FBI": FBI, "U.S. Attorney’s Office for the Western District of Washington": usao,
+             "Poland": country("POL"),
+             "CBŚP": ("pol-cbsp", "agency", "POL"), "Germany": country("DEU"),
+             "LKA Sachsen": ("deu-lka-sn", "agency", "DEU"),
+             "Polizeidirektion Dresden": ("deu-pd-dresden", "agency", "DEU")}
+    rels = relate(nlp, text, names)
+    for lead in ("usa-fbi", "usa-usao-wdwa"):
+        for body in ("pol-cbsp", "deu-lka-sn", "deu-pd-dresden"):
+            assert one(rels, lead, body).trigger == "executed"
+    assert not [r for r in rels if "DEU" in (r.source_id, r.target_id)
+                and r.trigger == "executed"], rels
+    side = relate(nlp, text.replace("The indictments are the result of an investigation "
+                                    "conducted by", "An investigation conducted by").replace(
+        "international agencies.", "international agencies identified a staffer."), names)
+    assert not [r for r in side if r.trigger == "executed"], side
+
+
 def test_a_home_unit_the_kb_does_not_know_acts_as_its_agency(nlp):
     """justice.gov (OPA), Cryptex: the Secret Service's Cyber Investigative Section leads;
     the gold and analysts name the Secret Service. A unit abroad the knowledge base does not

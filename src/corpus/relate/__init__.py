@@ -22,7 +22,7 @@ from corpus.relate import lexicon as lx
 from corpus.relate import pairs
 from corpus.relate.modality import is_critical, modality_of
 
-RELATE_VERSION = "23"
+RELATE_VERSION = "24"
 RELATOR_VERSION = RELATE_VERSION      # the skeleton's name, kept for old imports
 
 ACTOR_KINDS = ("agency", "country", "organization")
@@ -475,7 +475,13 @@ def _document_context(doc, by_sentence, mentions, entities) -> DocContext:
                             [])
             if not lead and (word == "investigate" and fr.is_verb(tok)
                              or word in ("conduct", "lead") and any(
-                                 _has_object(tok, n) for n in (*lx.CASE_NOUNS, "effort"))):
+                                 _has_object(tok, n) for n in (*lx.CASE_NOUNS, "effort"))
+                             # "the result of an investigation conducted by the Seattle
+                             # Cyber Task Force of the FBI and the U.S. Attorney's Office"
+                             or word in ("conduct", "lead") and tok.dep_ == "acl"
+                             and tok.head.lemma_.lower() in lx.CASE_NOUNS
+                             and tok.head.dep_ == "pobj" and tok.head.head.head.lemma_.lower()
+                             in ("result", "product", "culmination", "outcome")):
                 roles = _roles(tok, actors, index, set())
                 agents = roles.get(fr.BY, []) or roles.get(fr.SUBJ, [])
                 agents = sorted(agents, key=lambda a: min(a.tokens, default=a.root))
@@ -1387,6 +1393,15 @@ class _SentenceReader:
             return
         self.add(agents, partners, "joint_operation", False, PREPOSITION, verb)
         self.add_among(agents, "joint_operation", DIRECT, verb)
+        if agents and not partners and fr.is_passive(verb) \
+                and all(self._foreign(a) for a in agents) and any(
+                    c.dep_ == "nsubjpass" and c.lemma_.lower() in ("arrest", "search", "raid")
+                    for c in verb.children):
+            # "Arrests overseas were executed in Poland by ... CBŚP ...; in Germany by LKA
+            # Sachsen ...": made abroad for the case the release's agencies led
+            bodies = [a for a in agents if a.kinds != ("country",)]   # not "in Germany"
+            for lead in self.lead_partners(agents, MAX_LEAD):
+                self.add(bodies, [lead], "joint_operation", False, CROSS, verb)
 
     def _semicolon_agents(self, verb) -> list[fr.Actor]:
         """The actors of a by-phrase written as a semicolon list ("investigated by HSI; DEA;
