@@ -728,6 +728,13 @@ def test_a_nationality_word_before_a_known_body_is_part_of_its_name(settings):
     texts = {m.text for m in extraction.mentions if m.kind == "agency"}
     assert "Dutch National Police of the Netherlands" in texts, texts
     assert "French National Police of the Netherlands" not in texts, texts
+    # justice.gov (E.D. Pa.), ChipMixer: a name the knowledge base knows with its
+    # nationality already is read once, not twice
+    chip = extract_batch([_doc("c", "The operation involved the German Federal Criminal "
+                                    "Police’s (the Bundeskriminalamt) seizure of the servers.")],
+                         settings)
+    spans = [(m.start_char, m.end_char, m.entity_id) for m in chip.mentions]
+    assert len(spans) == len(set(spans)), chip.mentions
 
 
 def test_a_companys_team_is_no_agency(settings):

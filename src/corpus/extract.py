@@ -37,7 +37,7 @@ from corpus.knowledge import US_STATES, starts_with_us_state
 from corpus.records import (DateMention, Entity, Extraction, Mention, Rejection, canonical_name,
                             stable_id)
 
-EXTRACT_VERSION = "15"         # bump when the rules change, so databases re-extract
+EXTRACT_VERSION = "16"         # bump when the rules change, so databases re-extract
 STAGE = "extract"
 
 # One place to configure the domain components (a user swaps the KB by path here or
@@ -853,6 +853,8 @@ class Resolver:
                                     holder.country, None, "kb:" + holder.id, "agency")
                 parent = entry.parent
                 if entry.kind == "agency" and entry.country and c.start > 0 \
+                        and not any(k.kind == "agency"
+                                    for k in chosen_kb.get(c.start - 1, ())) \
                         and self._nationality(doc[c.start - 1]) \
                         and self.kb.country_code(doc[c.start - 1].text) == entry.country:
                     # "the Dutch National Police of the Netherlands": the nationality word
