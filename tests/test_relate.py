@@ -1123,6 +1123,20 @@ def test_arrests_made_abroad_for_the_case_pair_the_bodies_with_its_leads(nlp):
     assert not [r for r in side if r.trigger == "executed"], side
 
 
+def test_a_states_involvement_in_hacking_is_no_help(nlp):
+    """justice.gov OPA, i-Soon contract hackers: "in a manner that obscured the PRC
+    government's involvement" is no help to the FBI's case; involvement in the
+    investigation is."""
+    text = ("The FBI investigated the case. According to court documents, the MPS employed "
+            "contractors in China to hack and steal information in a manner that obscured the "
+            "PRC government’s involvement.")
+    rels = relate(nlp, text, {"FBI": FBI, "China": country("CHN"), "PRC": country("CHN")})
+    assert not rels, rels
+    rels = relate(nlp, "The FBI investigated the case. Europol's involvement in the "
+                       "investigation was critical.", {"FBI": FBI, "Europol": EUROPOL})
+    assert one(rels, "usa-fbi", "int-europol")
+
+
 def test_a_home_unit_the_kb_does_not_know_acts_as_its_agency(nlp):
     """justice.gov (OPA), Cryptex: the Secret Service's Cyber Investigative Section leads;
     the gold and analysts name the Secret Service. A unit abroad the knowledge base does not

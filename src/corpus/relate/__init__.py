@@ -22,7 +22,7 @@ from corpus.relate import lexicon as lx
 from corpus.relate import pairs
 from corpus.relate.modality import is_critical, modality_of
 
-RELATE_VERSION = "24"
+RELATE_VERSION = "25"
 RELATOR_VERSION = RELATE_VERSION      # the skeleton's name, kept for old imports
 
 ACTOR_KINDS = ("agency", "country", "organization")
@@ -1462,6 +1462,11 @@ class _SentenceReader:
         self.add(hosts, trainers, "training", False, PREPOSITION, event)
 
     def read_help_noun(self, noun) -> None:
+        if fr.lemma(noun) == "involvement" and not any(
+                p.dep_ == "prep" and p.lower_ == "in" and any(
+                    o.lemma_.lower() in lx.CASE_NOUNS | {"effort", "takedown", "arrest"}
+                    for o in p.children) for p in noun.children):
+            return      # "obscured the PRC government's involvement" in the hacking: no help
         own = self.roles(noun)
         helpers = own.get(fr.OWNER, []) + own.get(fr.OF, []) + own.get(fr.FROM, []) \
             + own.get(fr.BY, [])
