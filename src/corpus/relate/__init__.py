@@ -1172,8 +1172,8 @@ class _SentenceReader:
             # only the partners abroad: a speaker's own units and teams ("I commend ...
             # DEA’s Miami ... Task Force, Cyber Support Section, and ...") are no partners
             helpers = [a for a in helpers if speaker not in a.entity_ids and all(
-                e in self.ctx.international or self.ctx.entities[e].country
-                and self.ctx.entities[e].country != self.ctx.home_code for e in a.entity_ids)]
+                pairs._is_foreign(self.ctx.entities[e], self.ctx.home_code,
+                                  self.ctx.international) for e in a.entity_ids)]
         if not thankers and office and any(
                 c.dep_ == "nsubj" and _us_attorney(c) for c in verb.children):
             # "U.S. Attorney Durham thanked ...", "Mr. Clayton praised ... He also thanked
@@ -1206,9 +1206,7 @@ class _SentenceReader:
         if tok is None:
             return None
         attribution = tok[0].sent
-        named = [e for at, e in self.ctx.order
-                 if said.end() <= at < attribution.end_char
-                 and self.ctx.entities[e].kind == "agency"]
+        named = self._agencies_named(said.end(), attribution.end_char)
         if named:
             return _acting_entity(named[0], self.ctx.entities, self.ctx.home_code)
         if "attorney" in text[said.end():attribution.end_char].lower():
@@ -1345,11 +1343,15 @@ class _SentenceReader:
         subject = next((c for c in before.root.children if c.dep_ == "nsubj"), None)
         if subject is None:
             return None
-        a, b = subject.left_edge.idx, subject.right_edge.idx + len(subject.right_edge)
-        named = [e for at, e in self.ctx.order if a <= at < b
-                 and self.ctx.entities[e].kind == "agency"
-                 and self.ctx.entities[e].country == self.ctx.home_code]
+        named = [e for e in self._agencies_named(
+            subject.left_edge.idx, subject.right_edge.idx + len(subject.right_edge))
+            if self.ctx.entities[e].country == self.ctx.home_code]
         return named[-1] if named else None
+
+    def _agencies_named(self, start: int, end: int) -> list[str]:
+        """The agencies the document names between two character offsets, in order."""
+        return [e for at, e in self.ctx.order
+                if start <= at < end and self.ctx.entities[e].kind == "agency"]
 
     def read_gratitude(self, noun) -> None:
         """"Abbate expressed the Bureau's gratitude to our international partners ...,
