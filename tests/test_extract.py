@@ -26,6 +26,12 @@ def _doc(doc_id: str, text: str, published=None, language="en", url=None) -> dic
             "text": text, "url": url, "source": url or doc_id}
 
 
+def _kb_ids(extraction, keep=lambda mention: True) -> dict[str, str | None]:
+    """The knowledge-base id of each kept mention's entity, by the mention's text."""
+    entities = {e.entity_id: e for e in extraction.entities}
+    return {m.text: entities[m.entity_id].kb_id for m in extraction.mentions if keep(m)}
+
+
 def _by_text(extraction):
     entities = {e.entity_id: e for e in extraction.entities}
     return {(m.doc_id, m.text): entities[m.entity_id] for m in extraction.mentions}, entities
@@ -525,10 +531,7 @@ def test_the_plural_attorneys_offices_of_listed_districts_are_each_districts(set
             "between the Romanian Intelligence Service (SRI) and the FBI, the U.S. Secret "
             "Service, and the U.S. Attorneys’ Offices for the Southern District of Florida, the "
             "Western District of Pennsylvania and the Eastern District of Missouri.")
-    extraction = extract_batch([_doc("r", text)], settings)
-    by_id = {e.entity_id: e for e in extraction.entities}
-    read = {m.text: by_id[m.entity_id].kb_id for m in extraction.mentions
-            if by_id[m.entity_id].kind == "agency"}
+    read = _kb_ids(extract_batch([_doc("r", text)], settings), lambda m: m.kind == "agency")
     assert read.get("U.S. Attorneys’ Offices for the Southern District of Florida") \
         == "usa-usao-sdfl", read
     assert read.get("Western District of Pennsylvania") == "usa-usao-wdpa"
@@ -576,10 +579,8 @@ def test_an_agencys_acronym_after_its_field_office_stays_the_agencys(settings):
             "Field Office (FBI), announced the guilty plea. The Justice Department’s Office of "
             "International Affairs and the FBI’s Legal Attaché in France provided critical "
             "assistance in the case.")
-    extraction = extract_batch([_doc("b", text)], settings)
-    by_id = {e.entity_id: e for e in extraction.entities}
-    read = {m.text: by_id[m.entity_id].kb_id for m in extraction.mentions
-            if m.start_char > text.index("announced")}
+    read = _kb_ids(extract_batch([_doc("b", text)], settings),
+                   lambda m: m.start_char > text.index("announced"))
     assert read.get("FBI") == "usa-fbi", read
 
 
@@ -659,14 +660,13 @@ def test_a_numbered_office_of_a_canton_is_an_agency_of_the_lists_country(setting
     text = ("The international partners include Eurojust and Switzerland’s Zurich Canton Police "
             "(Kantonspolizei Zürich) and Public Prosecutor's Office II of the Canton of Zurich "
             "(Staatsanwaltschaft II).")
-    known = extract_batch([_doc("k", text)], settings)
-    by_id = {e.entity_id: e for e in known.entities}
-    read = {m.text: by_id[m.entity_id].kb_id for m in known.mentions}
+    read = _kb_ids(extract_batch([_doc("k", text)], settings))
     assert read.get("Public Prosecutor's Office II of the Canton of Zurich") == "che-sta2-zh"
     assert read.get("Staatsanwaltschaft II") == "che-sta2-zh"
     # without the knowledge base's entry the shape alone still reads a Swiss body
-    shaped = extract_batch([_doc("z", text.replace("Office II of the Canton of Zurich (Staatsanwaltschaft II)",
-                                             "Office IV of the Canton of Zurich"))], settings)
+    shaped = extract_batch([_doc("z", text.replace(
+        "Office II of the Canton of Zurich (Staatsanwaltschaft II)",
+        "Office IV of the Canton of Zurich"))], settings)
     country = {e.name: e.country for e in shaped.entities if e.kind == "agency"}
     assert country.get("Public Prosecutor's Office IV of the Canton of Zurich") == "CHE", country
 

@@ -61,8 +61,8 @@ inspectorate guard secretariat academy embassy consulate customs groupe gruppo g
 corps marshals constabulary judiciaire team
 """.split())
 LEADING_HEADS = frozenset("""
-groupe brigade brigada squadra direction dirección direção unidad unité agence agencia ministère
-ministerio ministério policía polícia polizia gendarmerie gendarmería guardia fiscalía
+groupe brigade brigada squadra direction dirección direção unidad unité agence agencia
+ministère ministerio ministério policía polícia polizia gendarmerie gendarmería guardia fiscalía
 procuraduría office bureau ministry department directorate agency division command
 centre center unit service
 """.split())
